@@ -1,0 +1,6 @@
+//! Server functions, one file per area. Each checks who calls and parses its input again.
+
+pub mod auth;
+pub mod divisions;
+pub mod staff;
+pub mod student;

@@ -1,0 +1,62 @@
+//! The HTML shell, the app and its routes.
+
+use crate::pages::auth::{LoginPage, StaffLoginPage};
+use crate::pages::staff::StaffHomePage;
+use crate::pages::student::StudentInfoPage;
+use leptos::prelude::*;
+use leptos_meta::{MetaTags, Stylesheet, Title, provide_meta_context};
+use leptos_router::components::{Redirect, Route, Router, Routes};
+use leptos_router::path;
+
+pub fn shell(options: LeptosOptions) -> impl IntoView {
+    view! {
+        <!DOCTYPE html>
+        <html lang="zh-CN">
+            <head>
+                <meta charset="utf-8" />
+                <meta name="viewport" content="width=device-width, initial-scale=1" />
+                <meta name="theme-color" content="#1f5fa8" />
+                <AutoReload options=options.clone() />
+                <HydrationScripts options />
+                <MetaTags />
+            </head>
+            <body>
+                <App />
+            </body>
+        </html>
+    }
+}
+
+#[component]
+pub fn App() -> impl IntoView {
+    provide_meta_context();
+    view! {
+        <Stylesheet id="leptos" href="/pkg/shengyuan.css" />
+        <Title text="生源信息采集核对" />
+        <Router>
+            <Routes fallback=|| view! { <NotFound /> }>
+                <Route path=path!("/") view=|| view! { <Redirect path="/login" /> } />
+                <Route path=path!("/login") view=LoginPage />
+                <Route path=path!("/staff/login") view=StaffLoginPage />
+                <Route path=path!("/student") view=StudentInfoPage />
+                <Route path=path!("/staff") view=StaffHomePage />
+            </Routes>
+        </Router>
+    }
+}
+
+#[component]
+fn NotFound() -> impl IntoView {
+    #[cfg(feature = "ssr")]
+    if let Some(response) = use_context::<leptos_axum::ResponseOptions>() {
+        response.set_status(http::StatusCode::NOT_FOUND);
+    }
+    view! {
+        <main class="page narrow">
+            <h1>"页面不存在"</h1>
+            <p>
+                <a href="/login">"返回登录页"</a>
+            </p>
+        </main>
+    }
+}

@@ -1,0 +1,14 @@
+//! Pure domain types and rules, shared by the server and the browser (WASM).
+//!
+//! Nothing here does I/O or depends on a feature flag: the same parse functions
+//! run in the browser before a form is sent and again on the server.
+
+pub mod codes;
+pub mod contact;
+mod errors;
+pub mod form;
+pub mod identity;
+pub mod origin;
+pub mod status;
+
+pub use errors::{FieldError, FieldErrors};

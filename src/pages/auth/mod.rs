@@ -1,0 +1,80 @@
+//! 登录: one page with a 学生登录 and a 教师登录 tab.
+
+use crate::api::auth::{Login, StaffLogin};
+use crate::components::error_text;
+use leptos::prelude::*;
+use leptos_router::components::A;
+
+#[component]
+pub fn LoginPage() -> impl IntoView {
+    view! { <LoginFrame staff=false /> }
+}
+
+#[component]
+pub fn StaffLoginPage() -> impl IntoView {
+    view! { <LoginFrame staff=true /> }
+}
+
+#[component]
+fn LoginFrame(staff: bool) -> impl IntoView {
+    view! {
+        <main class="page narrow login">
+            <h1 class="brand">"毕业生生源信息采集核对"</h1>
+            <nav class="tabs" aria-label="登录方式">
+                <A href="/login" attr:class=if staff { "tab" } else { "tab active" }>
+                    "学生登录"
+                </A>
+                <A href="/staff/login" attr:class=if staff { "tab active" } else { "tab" }>
+                    "教师登录"
+                </A>
+            </nav>
+            {if staff { view! { <StaffLoginForm /> }.into_any() } else { view! { <StudentLoginForm /> }.into_any() }}
+        </main>
+    }
+}
+
+#[component]
+fn StudentLoginForm() -> impl IntoView {
+    let login = ServerAction::<Login>::new();
+    let error = move || login.value().get().and_then(|r| r.err()).map(|e| error_text(&e));
+    view! {
+        <ActionForm action=login attr:class="card form">
+            <div class="field">
+                <label for="student_no">"学号"</label>
+                <input id="student_no" name="student_no" autocomplete="username" inputmode="numeric" required />
+            </div>
+            <div class="field">
+                <label for="password">"密码"</label>
+                <input id="password" name="password" type="password" autocomplete="current-password" required />
+                <small class="hint">"初始密码为身份证号后六位（X 为大写）"</small>
+            </div>
+            {move || error().map(|e| view! { <p class="error" role="alert">{e}</p> })}
+            <button type="submit" class="primary" disabled=move || login.pending().get()>
+                "登录"
+            </button>
+            <p class="hint">"登录提示生源信息不存在？请联系所在学院辅导员新增。"</p>
+        </ActionForm>
+    }
+}
+
+#[component]
+fn StaffLoginForm() -> impl IntoView {
+    let login = ServerAction::<StaffLogin>::new();
+    let error = move || login.value().get().and_then(|r| r.err()).map(|e| error_text(&e));
+    view! {
+        <ActionForm action=login attr:class="card form">
+            <div class="field">
+                <label for="username">"用户名"</label>
+                <input id="username" name="username" autocomplete="username" required />
+            </div>
+            <div class="field">
+                <label for="password">"密码"</label>
+                <input id="password" name="password" type="password" autocomplete="current-password" required />
+            </div>
+            {move || error().map(|e| view! { <p class="error" role="alert">{e}</p> })}
+            <button type="submit" class="primary" disabled=move || login.pending().get()>
+                "登录"
+            </button>
+        </ActionForm>
+    }
+}

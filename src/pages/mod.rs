@@ -1,0 +1,5 @@
+//! Pages by role.
+
+pub mod auth;
+pub mod staff;
+pub mod student;

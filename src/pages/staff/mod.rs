@@ -1,0 +1,62 @@
+//! The staff start page. Review queues come with the college-review work.
+
+use crate::api::staff::staff_overview;
+use crate::components::{StatusBadge, TopBar};
+use crate::error::AppError;
+use leptos::prelude::*;
+use leptos_router::components::Redirect;
+
+#[component]
+pub fn StaffHomePage() -> impl IntoView {
+    let overview = Resource::new(|| (), |_| staff_overview());
+    view! {
+        <TopBar />
+        <main class="page">
+            <h1>"工作台"</h1>
+            <Transition fallback=|| view! { <p class="hint">"正在加载……"</p> }>
+                {move || {
+                    overview
+                        .get()
+                        .map(|result| match result {
+                            Ok(o) => {
+                                view! {
+                                    <section class="card">
+                                        <h2>{format!("{} · {}", o.scope, o.display_name)}</h2>
+                                        <p>{format!("毕业生共 {} 人", o.total)}</p>
+                                        <table class="counts">
+                                            <thead>
+                                                <tr>
+                                                    <th scope="col">"状态"</th>
+                                                    <th scope="col">"人数"</th>
+                                                </tr>
+                                            </thead>
+                                            <tbody>
+                                                {o
+                                                    .counts
+                                                    .into_iter()
+                                                    .map(|(status, n)| {
+                                                        view! {
+                                                            <tr>
+                                                                <td>
+                                                                    <StatusBadge status=status />
+                                                                </td>
+                                                                <td>{n}</td>
+                                                            </tr>
+                                                        }
+                                                    })
+                                                    .collect_view()}
+                                            </tbody>
+                                        </table>
+                                    </section>
+                                }
+                                    .into_any()
+                            }
+                            Err(AppError::Unauthenticated) => view! { <Redirect path="/staff/login" /> }.into_any(),
+                            Err(AppError::Forbidden) => view! { <Redirect path="/student" /> }.into_any(),
+                            Err(e) => view! { <p class="error" role="alert">{e.to_string()}</p> }.into_any(),
+                        })
+                }}
+            </Transition>
+        </main>
+    }
+}

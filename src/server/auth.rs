@@ -1,0 +1,351 @@
+//! Passwords (argon2id), server-side sessions and "who is calling".
+
+use super::AppState;
+use super::db::{accounts, accounts::SessionOwner, audit, students};
+use crate::error::AppError;
+use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString, rand_core::OsRng};
+use argon2::{Algorithm, Argon2, Params, Version};
+use http::header::{COOKIE, SET_COOKIE};
+use http::{HeaderValue, request::Parts};
+use sha2::{Digest, Sha256};
+use std::sync::OnceLock;
+
+pub const SESSION_COOKIE: &str = "sy_session";
+
+/// argon2id with the OWASP minimum: 19 MiB, 2 passes, 1 lane.
+fn hasher() -> Argon2<'static> {
+    Argon2::new(Algorithm::Argon2id, Version::V0x13, Params::new(19_456, 2, 1, None).expect("valid argon2 parameters"))
+}
+
+fn hash_blocking(password: &str) -> Result<String, argon2::password_hash::Error> {
+    let salt = SaltString::generate(&mut OsRng);
+    Ok(hasher().hash_password(password.as_bytes(), &salt)?.to_string())
+}
+
+/// A hash of nothing in particular, verified when an account is unknown or still on its default
+/// password, so that the answer takes as long as for a real account.
+fn dummy_hash() -> &'static str {
+    static DUMMY: OnceLock<String> = OnceLock::new();
+    DUMMY.get_or_init(|| hash_blocking("not-a-password").expect("hashing a constant works"))
+}
+
+pub async fn hash_password(password: String) -> Result<String, AppError> {
+    tokio::task::spawn_blocking(move || hash_blocking(&password))
+        .await
+        .map_err(|e| {
+            tracing::error!(error = %e, "password hashing task failed");
+            AppError::Internal
+        })?
+        .map_err(|e| {
+            tracing::error!(error = %e, "password hashing failed");
+            AppError::Internal
+        })
+}
+
+/// Checks `password` against `stored`; with no stored hash, against `fallback` (the default
+/// password), always spending one argon2 verification.
+pub async fn verify_password(stored: Option<String>, fallback: Option<String>, password: String) -> bool {
+    tokio::task::spawn_blocking(move || {
+        let hash = stored.as_deref().unwrap_or_else(|| dummy_hash());
+        let hashed_ok = PasswordHash::new(hash)
+            .map(|h| hasher().verify_password(password.as_bytes(), &h).is_ok())
+            .unwrap_or(false);
+        match (stored, fallback) {
+            (Some(_), _) => hashed_ok,
+            (None, Some(default)) => constant_time_eq(default.as_bytes(), password.as_bytes()),
+            (None, None) => false,
+        }
+    })
+    .await
+    .unwrap_or(false)
+}
+
+fn constant_time_eq(a: &[u8], b: &[u8]) -> bool {
+    a.len() == b.len() && a.iter().zip(b).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
+}
+
+fn new_token() -> String {
+    let bytes: [u8; 32] = rand::random();
+    hex(&bytes)
+}
+
+fn hex(bytes: &[u8]) -> String {
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+fn token_hash(token: &str) -> String {
+    hex(&Sha256::digest(token.as_bytes()))
+}
+
+fn request_parts() -> Option<Parts> {
+    leptos::prelude::use_context::<Parts>()
+}
+
+fn session_token(parts: &Parts) -> Option<String> {
+    parts
+        .headers
+        .get_all(COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(';'))
+        .filter_map(|pair| pair.trim().split_once('='))
+        .find(|(name, _)| *name == SESSION_COOKIE)
+        .map(|(_, value)| value.to_string())
+        .filter(|v| v.len() == 64 && v.bytes().all(|b| b.is_ascii_hexdigit()))
+}
+
+/// The caller's network address, for the audit log.
+pub fn client_addr() -> Option<String> {
+    let parts = request_parts()?;
+    parts
+        .extensions
+        .get::<axum::extract::ConnectInfo<std::net::SocketAddr>>()
+        .map(|info| info.0.ip().to_string())
+}
+
+fn set_cookie(value: String) {
+    if let Some(response) = leptos::prelude::use_context::<leptos_axum::ResponseOptions>()
+        && let Ok(header) = HeaderValue::from_str(&value)
+    {
+        response.append_header(SET_COOKIE, header);
+    }
+}
+
+fn session_cookie(config: &super::Config, token: &str, max_age_secs: i64) -> String {
+    let secure = if config.secure_cookies { "; Secure" } else { "" };
+    format!("{SESSION_COOKIE}={token}; Path=/; HttpOnly; SameSite=Lax; Max-Age={max_age_secs}{secure}")
+}
+
+#[derive(Clone, Debug)]
+pub struct StudentCaller {
+    pub id: i64,
+    pub student_no: String,
+    pub name: String,
+    pub must_change_password: bool,
+}
+
+#[derive(Clone, Debug)]
+pub struct StaffCaller {
+    pub id: i64,
+    pub username: String,
+    pub display_name: String,
+    /// `None`: school-wide (学校).
+    pub college_id: Option<i64>,
+    pub college_name: Option<String>,
+}
+
+impl StaffCaller {
+    pub fn actor(&self) -> String {
+        format!("staff:{}", self.username)
+    }
+}
+
+impl StudentCaller {
+    pub fn actor(&self) -> String {
+        format!("student:{}", self.student_no)
+    }
+}
+
+#[derive(Clone, Debug)]
+pub enum Caller {
+    Student(StudentCaller),
+    Staff(StaffCaller),
+}
+
+/// Who is calling, from the session cookie; `None` when not logged in (or the session ended).
+pub async fn caller() -> Result<Option<Caller>, AppError> {
+    let state = AppState::current()?;
+    let Some(token) = request_parts().as_ref().and_then(session_token) else {
+        return Ok(None);
+    };
+    let hash = token_hash(&token);
+    let Some(session) = accounts::find_session(&state.pool, &hash).await? else {
+        return Ok(None);
+    };
+    let now = chrono::Utc::now();
+    let parse = |s: &str| chrono::DateTime::parse_from_rfc3339(s).map(|d| d.with_timezone(&chrono::Utc)).ok();
+    let (Some(expires), Some(last_seen)) = (parse(&session.expires_at), parse(&session.last_seen_at)) else {
+        return Ok(None);
+    };
+    if expires <= now || last_seen + chrono::Duration::minutes(state.config.session_idle_minutes) <= now {
+        accounts::delete_session(&state.pool, &hash).await?;
+        return Ok(None);
+    }
+    // Refresh the idle clock at most once a minute: fewer writes on busy days.
+    if now - last_seen > chrono::Duration::seconds(60) {
+        accounts::touch_session(&state.pool, &hash).await?;
+    }
+    Ok(match session.owner() {
+        Some(SessionOwner::Student(id)) => students::account_by_id(&state.pool, id).await?.map(|a| {
+            Caller::Student(StudentCaller {
+                id: a.id,
+                student_no: a.student_no,
+                name: a.name,
+                must_change_password: a.must_change_password,
+            })
+        }),
+        Some(SessionOwner::Staff(id)) => accounts::staff_by_id(&state.pool, id).await?.map(|s| {
+            Caller::Staff(StaffCaller {
+                id: s.id,
+                username: s.username,
+                display_name: s.display_name,
+                college_id: s.college_id,
+                college_name: s.college_name,
+            })
+        }),
+        None => None,
+    })
+}
+
+pub async fn require_student() -> Result<StudentCaller, AppError> {
+    match caller().await? {
+        Some(Caller::Student(s)) => Ok(s),
+        Some(Caller::Staff(_)) => Err(AppError::Forbidden),
+        None => Err(AppError::Unauthenticated),
+    }
+}
+
+pub async fn require_staff() -> Result<StaffCaller, AppError> {
+    match caller().await? {
+        Some(Caller::Staff(s)) => Ok(s),
+        Some(Caller::Student(_)) => Err(AppError::Forbidden),
+        None => Err(AppError::Unauthenticated),
+    }
+}
+
+/// Ends the caller's current session (if any) and starts a new one for `owner`:
+/// the session id always changes at login.
+async fn start_session(state: &AppState, owner: SessionOwner) -> Result<(), AppError> {
+    if let Some(old) = request_parts().as_ref().and_then(session_token) {
+        accounts::delete_session(&state.pool, &token_hash(&old)).await?;
+    }
+    accounts::purge_expired_sessions(&state.pool).await?;
+    let token = new_token();
+    let max_age = chrono::Duration::hours(state.config.session_max_hours);
+    let expires = (chrono::Utc::now() + max_age).to_rfc3339_opts(chrono::SecondsFormat::Secs, true);
+    accounts::create_session(&state.pool, &token_hash(&token), owner, &expires).await?;
+    set_cookie(session_cookie(&state.config, &token, max_age.num_seconds()));
+    Ok(())
+}
+
+const WRONG_CREDENTIALS: &str = "账号或密码错误";
+
+fn require_present(field: &str, value: &str, message: &str) -> Result<(), AppError> {
+    if value.trim().is_empty() { Err(AppError::field(field, message)) } else { Ok(()) }
+}
+
+pub async fn login_student(student_no: &str, password: &str) -> Result<(), AppError> {
+    let state = AppState::current()?;
+    let student_no = student_no.trim();
+    require_present("student_no", student_no, "请输入学号")?;
+    require_present("password", password, "请输入密码")?;
+    let account = students::account_by_student_no(&state.pool, student_no).await?;
+    let (stored, fallback) = match &account {
+        Some(a) => (
+            a.password_hash.clone(),
+            crate::domain::identity::IdNumber::parse(&a.id_number).ok().map(|id| id.default_password()),
+        ),
+        None => (None, None),
+    };
+    let ok = verify_password(stored, fallback, password.to_string()).await;
+    let addr = client_addr();
+    match account {
+        Some(a) if ok => {
+            start_session(&state, SessionOwner::Student(a.id)).await?;
+            audit::record(
+                &state.pool,
+                audit::Entry {
+                    actor: &format!("student:{}", a.student_no),
+                    action: "login",
+                    student_id: Some(a.id),
+                    client_addr: addr.as_deref(),
+                    ..Default::default()
+                },
+            )
+            .await?;
+            Ok(())
+        }
+        other => {
+            audit::record(
+                &state.pool,
+                audit::Entry {
+                    actor: &format!("student:{student_no}"),
+                    action: "login_failed",
+                    student_id: other.map(|a| a.id),
+                    client_addr: addr.as_deref(),
+                    ..Default::default()
+                },
+            )
+            .await?;
+            Err(AppError::Rejected(WRONG_CREDENTIALS.to_string()))
+        }
+    }
+}
+
+pub async fn login_staff(username: &str, password: &str) -> Result<(), AppError> {
+    let state = AppState::current()?;
+    let username = username.trim();
+    require_present("username", username, "请输入用户名")?;
+    require_present("password", password, "请输入密码")?;
+    let account = accounts::staff_by_username(&state.pool, username).await?;
+    let ok = verify_password(account.as_ref().map(|a| a.password_hash.clone()), None, password.to_string()).await;
+    let addr = client_addr();
+    let actor = format!("staff:{username}");
+    match account {
+        Some(a) if ok => {
+            start_session(&state, SessionOwner::Staff(a.id)).await?;
+            audit::record(
+                &state.pool,
+                audit::Entry { actor: &actor, action: "login", client_addr: addr.as_deref(), ..Default::default() },
+            )
+            .await?;
+            Ok(())
+        }
+        _ => {
+            audit::record(
+                &state.pool,
+                audit::Entry {
+                    actor: &actor,
+                    action: "login_failed",
+                    client_addr: addr.as_deref(),
+                    ..Default::default()
+                },
+            )
+            .await?;
+            Err(AppError::Rejected(WRONG_CREDENTIALS.to_string()))
+        }
+    }
+}
+
+/// Ends the current session and clears the cookie; harmless without one.
+pub async fn logout() -> Result<(), AppError> {
+    let state = AppState::current()?;
+    if let Some(token) = request_parts().as_ref().and_then(session_token) {
+        accounts::delete_session(&state.pool, &token_hash(&token)).await?;
+    }
+    set_cookie(session_cookie(&state.config, "", 0));
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn constant_time_compare_matches_equality() {
+        assert!(constant_time_eq(b"12345X", b"12345X"));
+        assert!(!constant_time_eq(b"12345X", b"12345x"));
+        assert!(!constant_time_eq(b"1234", b"12345"));
+    }
+
+    #[test]
+    fn token_hash_is_sha256_hex() {
+        let token = new_token();
+        assert_eq!(token.len(), 64);
+        assert_ne!(token, new_token());
+        assert_eq!(
+            token_hash("abc"),
+            "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad"
+        );
+    }
+}

@@ -1,0 +1,113 @@
+//! The `shengyuan` command: `serve` (default), `import-roster`, `add-staff`, `demo`.
+
+use super::{Config, db, http, roster};
+use std::process::ExitCode;
+
+const USAGE: &str = "用法:
+  shengyuan [serve]                         启动网站（LEPTOS_SITE_ADDR，默认 127.0.0.1:3000）
+  shengyuan import-roster <名单.csv>         导入校库名单（UTF-8 CSV，首行为表头）
+  shengyuan add-staff <用户名> (--school | --college <院系名称>) [--name <姓名>]
+                                            新建或更新教师账号，密码取自环境变量 SHENGYUAN_PASSWORD
+  shengyuan demo [--students <人数>] [--seed <种子>] [--csv <文件>]
+                                            生成演示届别（学生、院系、教师账号）；给出 --csv 时只写出名单文件
+环境变量: DATABASE_URL（默认 sqlite://data/shengyuan.db）、LEPTOS_SITE_ADDR、RUST_LOG";
+
+pub fn main() -> ExitCode {
+    init_tracing();
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let runtime = match tokio::runtime::Builder::new_multi_thread().enable_all().build() {
+        Ok(rt) => rt,
+        Err(e) => {
+            eprintln!("cannot start the async runtime: {e}");
+            return ExitCode::FAILURE;
+        }
+    };
+    match runtime.block_on(run(args)) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(message) => {
+            eprintln!("错误: {message}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn init_tracing() {
+    use tracing_subscriber::EnvFilter;
+    let filter = EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("info,sqlx=warn"));
+    let _ = tracing_subscriber::fmt().with_env_filter(filter).with_target(false).try_init();
+}
+
+/// Value of `--flag value` in `args`.
+fn flag<'a>(args: &'a [String], name: &str) -> Option<&'a str> {
+    args.iter().position(|a| a == name).and_then(|i| args.get(i + 1)).map(String::as_str)
+}
+
+async fn run(args: Vec<String>) -> Result<(), String> {
+    let config = Config::from_env();
+    match args.first().map(String::as_str) {
+        None | Some("serve") => {
+            let options = http::leptos_options()?;
+            let addr = options.site_addr;
+            let state = http::build_state(config, options).await?;
+            http::serve(state, addr).await
+        }
+        Some("import-roster") => {
+            let path = args.get(1).ok_or_else(|| format!("缺少名单文件\n{USAGE}"))?;
+            let pool = db::connect(&config.database_url).await?;
+            let text = std::fs::read_to_string(path).map_err(|e| format!("无法读取 {path}: {e}"))?;
+            let started = std::time::Instant::now();
+            let report = roster::import_csv(&pool, &text).await?;
+            println!("{}", report.summary());
+            for problem in report.problems.iter().take(200) {
+                println!("{problem}");
+            }
+            if report.problems.len() > 200 {
+                println!("……另有 {} 条提示未列出", report.problems.len() - 200);
+            }
+            println!("用时 {:.2} 秒", started.elapsed().as_secs_f64());
+            Ok(())
+        }
+        Some("add-staff") => {
+            let username = args.get(1).filter(|u| !u.starts_with("--")).ok_or_else(|| format!("缺少用户名\n{USAGE}"))?;
+            let password = std::env::var("SHENGYUAN_PASSWORD").map_err(|_| "请在环境变量 SHENGYUAN_PASSWORD 中给出密码".to_string())?;
+            let school = args.iter().any(|a| a == "--school");
+            let college = flag(&args, "--college");
+            if school == college.is_some() {
+                return Err(format!("请指定 --school 或 --college <院系名称>（二选一）\n{USAGE}"));
+            }
+            let display_name = flag(&args, "--name").unwrap_or(username);
+            let pool = db::connect(&config.database_url).await?;
+            super::demo::add_staff(&pool, username, display_name, &password, college).await?;
+            println!(
+                "已保存教师账号 {username}（{}）",
+                college.map(|c| format!("学院：{c}")).unwrap_or_else(|| "学校".to_string())
+            );
+            Ok(())
+        }
+        Some("demo") => {
+            let students = match flag(&args, "--students") {
+                Some(n) => n.parse::<usize>().map_err(|_| format!("--students 需要一个正整数，而不是 {n}"))?,
+                None => 300,
+            };
+            let seed = match flag(&args, "--seed") {
+                Some(n) => n.parse::<u64>().map_err(|_| format!("--seed 需要一个整数，而不是 {n}"))?,
+                None => 2023,
+            };
+            let divisions = super::Divisions::load(&config.divisions_path)?;
+            if let Some(path) = flag(&args, "--csv") {
+                let (headers, rows) = super::demo::generate(&divisions, students, seed);
+                let text = super::demo::to_csv(&headers, &rows)?;
+                std::fs::write(path, text).map_err(|e| format!("无法写入 {path}: {e}"))?;
+                println!("已生成 {students} 名学生的名单：{path}");
+                return Ok(());
+            }
+            let pool = db::connect(&config.database_url).await?;
+            super::demo::run(&pool, &divisions, students, seed).await
+        }
+        Some("help" | "--help" | "-h") => {
+            println!("{USAGE}");
+            Ok(())
+        }
+        Some(other) => Err(format!("未知的子命令 {other}\n{USAGE}")),
+    }
+}

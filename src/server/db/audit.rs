@@ -1,0 +1,57 @@
+//! The append-only audit log.
+
+use sqlx::{Sqlite, SqliteExecutor};
+
+#[derive(Clone, Debug, Default)]
+pub struct Entry<'a> {
+    pub actor: &'a str,
+    pub action: &'a str,
+    pub student_id: Option<i64>,
+    pub field: Option<&'a str>,
+    pub old_value: Option<&'a str>,
+    pub new_value: Option<&'a str>,
+    pub detail: Option<&'a str>,
+    pub client_addr: Option<&'a str>,
+}
+
+pub async fn record<'e, E: SqliteExecutor<'e>>(executor: E, entry: Entry<'_>) -> Result<(), sqlx::Error> {
+    sqlx::query::<Sqlite>(
+        "INSERT INTO audit_log (at, actor, action, student_id, field, old_value, new_value, detail, client_addr)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
+    )
+    .bind(super::super::now())
+    .bind(entry.actor)
+    .bind(entry.action)
+    .bind(entry.student_id)
+    .bind(entry.field)
+    .bind(entry.old_value)
+    .bind(entry.new_value)
+    .bind(entry.detail)
+    .bind(entry.client_addr)
+    .execute(executor)
+    .await?;
+    Ok(())
+}
+
+#[derive(Clone, Debug, sqlx::FromRow)]
+pub struct Row {
+    pub id: i64,
+    pub at: String,
+    pub actor: String,
+    pub action: String,
+    pub student_id: Option<i64>,
+    pub field: Option<String>,
+    pub old_value: Option<String>,
+    pub new_value: Option<String>,
+    pub detail: Option<String>,
+}
+
+pub async fn for_student<'e, E: SqliteExecutor<'e>>(executor: E, student_id: i64) -> Result<Vec<Row>, sqlx::Error> {
+    sqlx::query_as::<Sqlite, Row>(
+        "SELECT id, at, actor, action, student_id, field, old_value, new_value, detail
+         FROM audit_log WHERE student_id = $1 ORDER BY id",
+    )
+    .bind(student_id)
+    .fetch_all(executor)
+    .await
+}

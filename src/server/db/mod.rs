@@ -1,0 +1,69 @@
+//! All SQL lives below this folder.
+
+pub mod accounts;
+pub mod audit;
+pub mod students;
+pub mod verifications;
+
+use sqlx::SqlitePool;
+use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
+use std::str::FromStr;
+use std::time::Duration;
+
+/// The editable fields (学生核验信息) as columns; the same names in `students` (校库 values) and
+/// `verifications` (the student's copy), and the same as the form's input names.
+pub const EDITABLE_COLUMNS: [&str; 14] = [
+    "origin_code",
+    "training_mode",
+    "sponsor_unit",
+    "normal_category",
+    "urban_rural",
+    "ethnicity",
+    "political",
+    "hardship",
+    "mobile",
+    "email",
+    "qq",
+    "home_address",
+    "home_phone",
+    "postcode",
+];
+
+/// Opens (creating when missing) the database and brings its schema up to date.
+pub async fn connect(database_url: &str) -> Result<SqlitePool, String> {
+    let options = SqliteConnectOptions::from_str(database_url)
+        .map_err(|e| format!("DATABASE_URL {database_url} is not a SQLite URL: {e}"))?
+        .create_if_missing(true)
+        .journal_mode(SqliteJournalMode::Wal)
+        .synchronous(SqliteSynchronous::Normal)
+        .foreign_keys(true)
+        .busy_timeout(Duration::from_secs(10));
+    if let Some(dir) = options.get_filename().parent()
+        && !dir.as_os_str().is_empty()
+    {
+        std::fs::create_dir_all(dir)
+            .map_err(|e| format!("cannot create database folder {}: {e}", dir.display()))?;
+    }
+    let pool = SqlitePoolOptions::new()
+        .max_connections(8)
+        .connect_with(options)
+        .await
+        .map_err(|e| format!("cannot open database {database_url}: {e}"))?;
+    sqlx::migrate!()
+        .run(&pool)
+        .await
+        .map_err(|e| format!("database migration failed: {e}"))?;
+    Ok(pool)
+}
+
+/// Reads the editable columns of a row into the form's input type.
+pub fn editable_from_row(
+    row: &sqlx::sqlite::SqliteRow,
+) -> Result<crate::domain::form::VerificationInput, sqlx::Error> {
+    use sqlx::Row;
+    let mut input = crate::domain::form::VerificationInput::default();
+    for column in EDITABLE_COLUMNS {
+        input.set(column, row.try_get::<String, _>(column)?);
+    }
+    Ok(input)
+}

@@ -1,0 +1,363 @@
+//! 校库 (the school record), the organisation tables, and the roster upsert.
+
+use super::editable_from_row;
+use crate::domain::form::VerificationInput;
+use sqlx::sqlite::SqliteRow;
+use sqlx::{Row, Sqlite, SqliteConnection, SqlitePool};
+use std::collections::HashMap;
+
+/// One student's school record with the names of their college, major and class.
+#[derive(Clone, Debug)]
+pub struct SchoolRecord {
+    pub id: i64,
+    pub student_no: String,
+    pub exam_no: String,
+    pub name: String,
+    pub gender: String,
+    pub id_number: String,
+    pub education_level: String,
+    pub college_id: i64,
+    pub college_name: String,
+    pub major_name: String,
+    pub major_code: String,
+    pub major_direction: String,
+    pub class_name: String,
+    pub study_years: String,
+    pub enrolled_on: String,
+    pub graduating_on: String,
+    pub values: VerificationInput,
+    pub version: i64,
+}
+
+macro_rules! select_record {
+    () => {
+        "SELECT s.*, c.name AS college_name, m.name AS major_name, m.code AS major_code,
+                COALESCE(k.name, '') AS class_name
+         FROM students s
+         JOIN colleges c ON c.id = s.college_id
+         JOIN majors m ON m.id = s.major_id
+         LEFT JOIN classes k ON k.id = s.class_id"
+    };
+}
+
+fn record_from_row(row: &SqliteRow) -> Result<SchoolRecord, sqlx::Error> {
+    Ok(SchoolRecord {
+        id: row.try_get("id")?,
+        student_no: row.try_get("student_no")?,
+        exam_no: row.try_get("exam_no")?,
+        name: row.try_get("name")?,
+        gender: row.try_get("gender")?,
+        id_number: row.try_get("id_number")?,
+        education_level: row.try_get("education_level")?,
+        college_id: row.try_get("college_id")?,
+        college_name: row.try_get("college_name")?,
+        major_name: row.try_get("major_name")?,
+        major_code: row.try_get("major_code")?,
+        major_direction: row.try_get("major_direction")?,
+        class_name: row.try_get("class_name")?,
+        study_years: row.try_get("study_years")?,
+        enrolled_on: row.try_get("enrolled_on")?,
+        graduating_on: row.try_get("graduating_on")?,
+        values: editable_from_row(row)?,
+        version: row.try_get("version")?,
+    })
+}
+
+pub async fn record_by_id(pool: &SqlitePool, id: i64) -> Result<Option<SchoolRecord>, sqlx::Error> {
+    let row = sqlx::query::<Sqlite>(concat!(select_record!(), " WHERE s.id = $1 AND s.removed_at IS NULL"))
+        .bind(id)
+        .fetch_optional(pool)
+        .await?;
+    row.as_ref().map(record_from_row).transpose()
+}
+
+/// What login needs to know about a student account.
+#[derive(Clone, Debug, sqlx::FromRow)]
+pub struct StudentAccount {
+    pub id: i64,
+    pub student_no: String,
+    pub name: String,
+    pub id_number: String,
+    pub password_hash: Option<String>,
+    pub must_change_password: bool,
+}
+
+pub async fn account_by_student_no(
+    pool: &SqlitePool,
+    student_no: &str,
+) -> Result<Option<StudentAccount>, sqlx::Error> {
+    sqlx::query_as::<Sqlite, StudentAccount>(
+        "SELECT id, student_no, name, id_number, password_hash, must_change_password <> 0 AS must_change_password
+         FROM students WHERE student_no = $1 AND removed_at IS NULL",
+    )
+    .bind(student_no)
+    .fetch_optional(pool)
+    .await
+}
+
+pub async fn account_by_id(pool: &SqlitePool, id: i64) -> Result<Option<StudentAccount>, sqlx::Error> {
+    sqlx::query_as::<Sqlite, StudentAccount>(
+        "SELECT id, student_no, name, id_number, password_hash, must_change_password <> 0 AS must_change_password
+         FROM students WHERE id = $1 AND removed_at IS NULL",
+    )
+    .bind(id)
+    .fetch_optional(pool)
+    .await
+}
+
+pub async fn college_id_by_name(pool: &SqlitePool, name: &str) -> Result<Option<i64>, sqlx::Error> {
+    sqlx::query_scalar::<Sqlite, i64>("SELECT id FROM colleges WHERE name = $1")
+        .bind(name)
+        .fetch_optional(pool)
+        .await
+}
+
+pub async fn college_name(pool: &SqlitePool, id: i64) -> Result<Option<String>, sqlx::Error> {
+    sqlx::query_scalar::<Sqlite, String>("SELECT name FROM colleges WHERE id = $1")
+        .bind(id)
+        .fetch_optional(pool)
+        .await
+}
+
+/// A roster row, already normalised by the importer.
+#[derive(Clone, Debug, PartialEq)]
+pub struct RosterStudent {
+    pub student_no: String,
+    pub exam_no: String,
+    pub name: String,
+    pub gender: String,
+    pub id_number: String,
+    pub education_level: String,
+    pub college: String,
+    pub major: String,
+    pub major_code: String,
+    pub major_direction: String,
+    pub class_name: String,
+    pub study_years: String,
+    pub enrolled_on: String,
+    pub graduating_on: String,
+    pub values: VerificationInput,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Upsert {
+    Added,
+    Changed,
+    Unchanged,
+}
+
+/// Ids of colleges, majors and classes met during one import, so each is looked up once.
+#[derive(Default)]
+pub struct OrgCache {
+    colleges: HashMap<String, i64>,
+    majors: HashMap<(i64, String), i64>,
+    classes: HashMap<(i64, String), i64>,
+}
+
+impl OrgCache {
+    async fn college(&mut self, conn: &mut SqliteConnection, name: &str) -> Result<i64, sqlx::Error> {
+        if let Some(id) = self.colleges.get(name) {
+            return Ok(*id);
+        }
+        sqlx::query::<Sqlite>("INSERT INTO colleges (name) VALUES ($1) ON CONFLICT (name) DO NOTHING")
+            .bind(name)
+            .execute(&mut *conn)
+            .await?;
+        let id = sqlx::query_scalar::<Sqlite, i64>("SELECT id FROM colleges WHERE name = $1")
+            .bind(name)
+            .fetch_one(&mut *conn)
+            .await?;
+        self.colleges.insert(name.to_string(), id);
+        Ok(id)
+    }
+
+    async fn major(
+        &mut self,
+        conn: &mut SqliteConnection,
+        college_id: i64,
+        name: &str,
+        code: &str,
+    ) -> Result<i64, sqlx::Error> {
+        let key = (college_id, name.to_string());
+        if let Some(id) = self.majors.get(&key) {
+            return Ok(*id);
+        }
+        sqlx::query::<Sqlite>(
+            "INSERT INTO majors (college_id, name, code) VALUES ($1, $2, $3)
+             ON CONFLICT (college_id, name) DO UPDATE SET code = excluded.code
+             WHERE excluded.code <> '' AND excluded.code <> majors.code",
+        )
+        .bind(college_id)
+        .bind(name)
+        .bind(code)
+        .execute(&mut *conn)
+        .await?;
+        let id = sqlx::query_scalar::<Sqlite, i64>("SELECT id FROM majors WHERE college_id = $1 AND name = $2")
+            .bind(college_id)
+            .bind(name)
+            .fetch_one(&mut *conn)
+            .await?;
+        self.majors.insert(key, id);
+        Ok(id)
+    }
+
+    async fn class(&mut self, conn: &mut SqliteConnection, major_id: i64, name: &str) -> Result<Option<i64>, sqlx::Error> {
+        if name.is_empty() {
+            return Ok(None);
+        }
+        let key = (major_id, name.to_string());
+        if let Some(id) = self.classes.get(&key) {
+            return Ok(Some(*id));
+        }
+        sqlx::query::<Sqlite>("INSERT INTO classes (major_id, name) VALUES ($1, $2) ON CONFLICT DO NOTHING")
+            .bind(major_id)
+            .bind(name)
+            .execute(&mut *conn)
+            .await?;
+        let id = sqlx::query_scalar::<Sqlite, i64>("SELECT id FROM classes WHERE major_id = $1 AND name = $2")
+            .bind(major_id)
+            .bind(name)
+            .fetch_one(&mut *conn)
+            .await?;
+        self.classes.insert(key, id);
+        Ok(Some(id))
+    }
+}
+
+/// Inserts a new student or updates a changed one; leaves an identical one untouched.
+pub async fn upsert_roster(
+    conn: &mut SqliteConnection,
+    cache: &mut OrgCache,
+    s: &RosterStudent,
+) -> Result<Upsert, sqlx::Error> {
+    let college_id = cache.college(conn, &s.college).await?;
+    let major_id = cache.major(conn, college_id, &s.major, &s.major_code).await?;
+    let class_id = cache.class(conn, major_id, &s.class_name).await?;
+
+    let existing = sqlx::query::<Sqlite>("SELECT * FROM students WHERE student_no = $1")
+        .bind(&s.student_no)
+        .fetch_optional(&mut *conn)
+        .await?;
+    let now = crate::server::now();
+    let v = &s.values;
+    match existing {
+        None => {
+            sqlx::query::<Sqlite>(
+                "INSERT INTO students (student_no, exam_no, name, gender, id_number, education_level,
+                    college_id, major_id, major_direction, class_id, study_years, enrolled_on, graduating_on,
+                    origin_code, training_mode, sponsor_unit, normal_category, urban_rural, ethnicity,
+                    political, hardship, mobile, email, qq, home_address, home_phone, postcode,
+                    created_at, updated_at)
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18,
+                    $19, $20, $21, $22, $23, $24, $25, $26, $27, $28, $28)",
+            )
+            .bind(&s.student_no)
+            .bind(&s.exam_no)
+            .bind(&s.name)
+            .bind(&s.gender)
+            .bind(&s.id_number)
+            .bind(&s.education_level)
+            .bind(college_id)
+            .bind(major_id)
+            .bind(&s.major_direction)
+            .bind(class_id)
+            .bind(&s.study_years)
+            .bind(&s.enrolled_on)
+            .bind(&s.graduating_on)
+            .bind(&v.origin_code)
+            .bind(&v.training_mode)
+            .bind(&v.sponsor_unit)
+            .bind(&v.normal_category)
+            .bind(&v.urban_rural)
+            .bind(&v.ethnicity)
+            .bind(&v.political)
+            .bind(&v.hardship)
+            .bind(&v.mobile)
+            .bind(&v.email)
+            .bind(&v.qq)
+            .bind(&v.home_address)
+            .bind(&v.home_phone)
+            .bind(&v.postcode)
+            .bind(&now)
+            .execute(&mut *conn)
+            .await?;
+            Ok(Upsert::Added)
+        }
+        Some(row) => {
+            let same = row.try_get::<String, _>("exam_no")? == s.exam_no
+                && row.try_get::<String, _>("name")? == s.name
+                && row.try_get::<String, _>("gender")? == s.gender
+                && row.try_get::<String, _>("id_number")? == s.id_number
+                && row.try_get::<String, _>("education_level")? == s.education_level
+                && row.try_get::<i64, _>("college_id")? == college_id
+                && row.try_get::<i64, _>("major_id")? == major_id
+                && row.try_get::<String, _>("major_direction")? == s.major_direction
+                && row.try_get::<Option<i64>, _>("class_id")? == class_id
+                && row.try_get::<String, _>("study_years")? == s.study_years
+                && row.try_get::<String, _>("enrolled_on")? == s.enrolled_on
+                && row.try_get::<String, _>("graduating_on")? == s.graduating_on
+                && editable_from_row(&row)? == s.values;
+            if same {
+                return Ok(Upsert::Unchanged);
+            }
+            sqlx::query::<Sqlite>(
+                "UPDATE students SET exam_no = $2, name = $3, gender = $4, id_number = $5,
+                    education_level = $6, college_id = $7, major_id = $8, major_direction = $9,
+                    class_id = $10, study_years = $11, enrolled_on = $12, graduating_on = $13,
+                    origin_code = $14, training_mode = $15, sponsor_unit = $16, normal_category = $17,
+                    urban_rural = $18, ethnicity = $19, political = $20, hardship = $21, mobile = $22,
+                    email = $23, qq = $24, home_address = $25, home_phone = $26, postcode = $27,
+                    updated_at = $28, version = version + 1
+                 WHERE student_no = $1",
+            )
+            .bind(&s.student_no)
+            .bind(&s.exam_no)
+            .bind(&s.name)
+            .bind(&s.gender)
+            .bind(&s.id_number)
+            .bind(&s.education_level)
+            .bind(college_id)
+            .bind(major_id)
+            .bind(&s.major_direction)
+            .bind(class_id)
+            .bind(&s.study_years)
+            .bind(&s.enrolled_on)
+            .bind(&s.graduating_on)
+            .bind(&v.origin_code)
+            .bind(&v.training_mode)
+            .bind(&v.sponsor_unit)
+            .bind(&v.normal_category)
+            .bind(&v.urban_rural)
+            .bind(&v.ethnicity)
+            .bind(&v.political)
+            .bind(&v.hardship)
+            .bind(&v.mobile)
+            .bind(&v.email)
+            .bind(&v.qq)
+            .bind(&v.home_address)
+            .bind(&v.home_phone)
+            .bind(&v.postcode)
+            .bind(&now)
+            .execute(&mut *conn)
+            .await?;
+            Ok(Upsert::Changed)
+        }
+    }
+}
+
+/// Counts by verification status (未核验 counts students without a verification row too),
+/// for one college or, with `None`, the whole school.
+pub async fn status_counts(pool: &SqlitePool, college_id: Option<i64>) -> Result<Vec<(String, i64)>, sqlx::Error> {
+    let rows = sqlx::query::<Sqlite>(
+        "SELECT COALESCE(v.status, 'unverified') AS status, COUNT(*) AS n
+         FROM students s LEFT JOIN verifications v ON v.student_id = s.id
+         WHERE s.removed_at IS NULL AND ($1 IS NULL OR s.college_id = $1)
+         GROUP BY 1",
+    )
+    .bind(college_id)
+    .fetch_all(pool)
+    .await?;
+    rows.iter()
+        .map(|r| Ok((r.try_get::<String, _>("status")?, r.try_get::<i64, _>("n")?)))
+        .collect()
+}

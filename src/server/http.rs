@@ -1,0 +1,94 @@
+//! The HTTP side: router, security headers, serving.
+
+use super::{AppState, Config, Divisions};
+use crate::app::{App, shell};
+use axum::Router;
+use axum::serve::ListenerExt;
+use http::{HeaderName, HeaderValue, header};
+use leptos::prelude::*;
+use leptos_axum::{LeptosRoutes, generate_route_list};
+use std::net::SocketAddr;
+use std::sync::Arc;
+use tower_http::limit::RequestBodyLimitLayer;
+use tower_http::set_header::SetResponseHeaderLayer;
+
+/// Largest request body accepted (forms and server-function calls are small).
+const BODY_LIMIT: usize = 2 * 1024 * 1024;
+
+/// Leptos options from Cargo.toml and the `LEPTOS_*` environment variables.
+pub fn leptos_options() -> Result<LeptosOptions, String> {
+    let manifest = std::path::Path::new("Cargo.toml");
+    let conf = if manifest.exists() { get_configuration(Some("Cargo.toml")) } else { get_configuration(None) };
+    conf.map(|c| c.leptos_options).map_err(|e| format!("Leptos configuration: {e}"))
+}
+
+/// Opens the database, loads the division list: everything a router needs.
+pub async fn build_state(config: Config, leptos_options: LeptosOptions) -> Result<AppState, String> {
+    let divisions = Divisions::load(&config.divisions_path)?;
+    let pool = super::db::connect(&config.database_url).await?;
+    Ok(AppState { leptos_options, pool, config: Arc::new(config), divisions: Arc::new(divisions) })
+}
+
+pub fn router(state: AppState) -> Router {
+    let routes = generate_route_list(App);
+    let context_state = state.clone();
+    let shell_options = state.leptos_options.clone();
+    Router::new()
+        .leptos_routes_with_context(
+            &state,
+            routes,
+            move || provide_context(context_state.clone()),
+            move || shell(shell_options.clone()),
+        )
+        .fallback(leptos_axum::file_and_error_handler::<AppState, _>(shell))
+        .layer(RequestBodyLimitLayer::new(BODY_LIMIT))
+        .layer(header_layer(header::X_CONTENT_TYPE_OPTIONS, "nosniff"))
+        .layer(header_layer(header::REFERRER_POLICY, "same-origin"))
+        .layer(header_layer(header::X_FRAME_OPTIONS, "DENY"))
+        .layer(header_layer(
+            header::CONTENT_SECURITY_POLICY,
+            // Leptos' hydration bootstrap is an inline module script; WASM needs wasm-unsafe-eval.
+            "default-src 'self'; script-src 'self' 'unsafe-inline' 'wasm-unsafe-eval'; \
+             style-src 'self' 'unsafe-inline'; img-src 'self' data:; connect-src 'self'; \
+             frame-ancestors 'none'; base-uri 'self'; form-action 'self'",
+        ))
+        .with_state(state)
+}
+
+fn header_layer(name: HeaderName, value: &'static str) -> SetResponseHeaderLayer<HeaderValue> {
+    SetResponseHeaderLayer::if_not_present(name, HeaderValue::from_static(value))
+}
+
+/// Serves until Ctrl-C / SIGTERM. Sockets get TCP_NODELAY: streamed SSR writes in pieces.
+pub async fn serve(state: AppState, addr: SocketAddr) -> Result<(), String> {
+    let listener = tokio::net::TcpListener::bind(addr)
+        .await
+        .map_err(|e| format!("cannot listen on {addr}: {e}"))?
+        .tap_io(|tcp| {
+            let _ = tcp.set_nodelay(true);
+        });
+    tracing::info!("listening on http://{addr}");
+    println!("Shengyuan 正在运行: http://{addr}");
+    axum::serve(listener, router(state).into_make_service_with_connect_info::<SocketAddr>())
+        .with_graceful_shutdown(shutdown_signal())
+        .await
+        .map_err(|e| format!("server error: {e}"))
+}
+
+async fn shutdown_signal() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let terminate = async {
+        if let Ok(mut s) = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            s.recv().await;
+        }
+    };
+    #[cfg(not(unix))]
+    let terminate = std::future::pending::<()>();
+    tokio::select! {
+        _ = ctrl_c => {},
+        _ = terminate => {},
+    }
+}

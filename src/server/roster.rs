@@ -1,0 +1,438 @@
+//! Roster (校库名单) import: header matching, normalisation, and one-transaction upsert.
+//!
+//! The parsing works on rows of strings, so a spreadsheet reader can feed it as well as CSV.
+
+use super::db::{audit, students};
+use crate::domain::codes::{self, EducationLevel};
+use crate::domain::form::VerificationInput;
+use crate::domain::{contact, identity, origin};
+use sqlx::SqlitePool;
+use std::collections::HashMap;
+
+/// The canonical roster columns.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Column {
+    StudentNo,
+    ExamNo,
+    Name,
+    Gender,
+    IdNumber,
+    Ethnicity,
+    Political,
+    EducationLevel,
+    College,
+    Major,
+    MajorCode,
+    MajorDirection,
+    Class,
+    StudyYears,
+    EnrolledOn,
+    GraduatingOn,
+    TrainingMode,
+    SponsorUnit,
+    NormalCategory,
+    Origin,
+    UrbanRural,
+    Mobile,
+    Email,
+    Qq,
+    HomeAddress,
+    HomePhone,
+    Postcode,
+    Hardship,
+}
+
+/// Header spellings met in 学籍 exports and the national platform's files.
+const HEADERS: &[(Column, &[&str])] = &[
+    (Column::StudentNo, &["学号", "xh"]),
+    (Column::ExamNo, &["考生号", "ksh"]),
+    (Column::Name, &["姓名", "xm"]),
+    (Column::Gender, &["性别", "性别代码", "xbdm"]),
+    (Column::IdNumber, &["身份证号", "身份证号码", "证件号码", "sfzh"]),
+    (Column::Ethnicity, &["民族", "民族代码", "mzdm"]),
+    (Column::Political, &["政治面貌", "政治面貌代码", "zzmmdm"]),
+    (Column::EducationLevel, &["学历层次", "学历", "学历代码", "xldm"]),
+    (Column::College, &["院系", "所在院系", "学院", "院系名称", "学院名称"]),
+    (Column::Major, &["专业", "所在专业", "专业名称", "zymc"]),
+    (Column::MajorCode, &["专业代码", "zydm"]),
+    (Column::MajorDirection, &["专业方向"]),
+    (Column::Class, &["班级", "所在班级", "班级名称"]),
+    (Column::StudyYears, &["学制", "xz"]),
+    (Column::EnrolledOn, &["入学时间", "入学日期", "rxsj"]),
+    (Column::GraduatingOn, &["毕业时间", "毕业日期", "byrq", "bysj"]),
+    (Column::TrainingMode, &["培养方式", "培养方式代码", "pyfsdm"]),
+    (Column::SponsorUnit, &["定向单位", "定向委培单位", "委培单位", "dxwpdw"]),
+    (Column::NormalCategory, &["师范生类别", "师范生类别代码", "sfslbdm"]),
+    (Column::Origin, &["生源所在地代码", "生源所在地", "syszddm"]),
+    (Column::UrbanRural, &["城乡生源", "城乡生源代码", "cxsy"]),
+    (Column::Mobile, &["手机号码", "手机", "手机号", "sjhm"]),
+    (Column::Email, &["电子邮箱", "邮箱", "电子邮件", "dzyx"]),
+    (Column::Qq, &["qq号码", "qq", "qq号"]),
+    (Column::HomeAddress, &["家庭地址", "家庭住址", "jtdz"]),
+    (Column::HomePhone, &["家庭电话", "jtdh"]),
+    (Column::Postcode, &["邮编", "邮政编码", "yzbm"]),
+    (Column::Hardship, &["困难生类别", "困难生类别代码", "knslbdm"]),
+];
+
+const REQUIRED: &[(Column, &str)] = &[
+    (Column::StudentNo, "学号"),
+    (Column::Name, "姓名"),
+    (Column::IdNumber, "身份证号"),
+    (Column::EducationLevel, "学历层次"),
+    (Column::College, "院系"),
+    (Column::Major, "专业"),
+];
+
+pub fn column_for_header(header: &str) -> Option<Column> {
+    let h = header.trim().trim_start_matches('\u{feff}').to_lowercase();
+    HEADERS.iter().find(|(_, names)| names.contains(&h.as_str())).map(|(c, _)| *c)
+}
+
+/// A refused row or a value imported as it is.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Problem {
+    Refused { line: u64, reason: String },
+    Warning { line: u64, field: String, message: String },
+}
+
+impl std::fmt::Display for Problem {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Problem::Refused { line, reason } => write!(f, "第{line}行：{reason}（未导入）"),
+            Problem::Warning { line, field, message } => write!(f, "第{line}行 {field}：{message}（按原值导入，待学生核验）"),
+        }
+    }
+}
+
+/// The parsed file: rows to write and what was wrong.
+#[derive(Debug, Default)]
+pub struct Parsed {
+    pub students: Vec<(u64, students::RosterStudent)>,
+    pub problems: Vec<Problem>,
+    pub ignored_headers: Vec<String>,
+}
+
+/// Matches headers and normalises rows; `rows` yields (line number, cells).
+pub fn parse_rows(headers: &[String], rows: impl IntoIterator<Item = (u64, Vec<String>)>) -> Result<Parsed, String> {
+    let mut index: HashMap<Column, usize> = HashMap::new();
+    let mut parsed = Parsed::default();
+    for (i, header) in headers.iter().enumerate() {
+        match column_for_header(header) {
+            Some(column) => {
+                index.entry(column).or_insert(i);
+            }
+            None if !header.trim().is_empty() => parsed.ignored_headers.push(header.trim().to_string()),
+            None => {}
+        }
+    }
+    let missing: Vec<&str> = REQUIRED.iter().filter(|(c, _)| !index.contains_key(c)).map(|(_, n)| *n).collect();
+    if !missing.is_empty() {
+        return Err(format!("名单缺少必需的列：{}", missing.join("、")));
+    }
+    for (line, cells) in rows {
+        if cells.iter().all(|c| c.trim().is_empty()) {
+            continue;
+        }
+        let cell = |column: Column| -> String {
+            index.get(&column).and_then(|i| cells.get(*i)).map(|s| s.trim().to_string()).unwrap_or_default()
+        };
+        match normalise_row(line, &cell, &mut parsed.problems) {
+            Ok(student) => parsed.students.push((line, student)),
+            Err(reason) => parsed.problems.push(Problem::Refused { line, reason }),
+        }
+    }
+    Ok(parsed)
+}
+
+/// `2019010101.0` (a spreadsheet number) → `2019010101`.
+fn strip_decimal_zero(s: &str) -> &str {
+    match s.split_once('.') {
+        Some((int, frac)) if !int.is_empty() && int.bytes().all(|b| b.is_ascii_digit()) && frac.bytes().all(|b| b == b'0') => int,
+        _ => s,
+    }
+}
+
+/// Dates as `2019-09`, `201909`, `2019-09-01`, `20190901`, `2019/9/1`, `2019.9` → `2019-09`.
+pub fn normalise_month(raw: &str) -> Option<String> {
+    let raw = strip_decimal_zero(raw.trim());
+    let digits_only = raw.bytes().all(|b| b.is_ascii_digit());
+    let (year, month) = if digits_only && (raw.len() == 6 || raw.len() == 8) {
+        (raw[..4].parse::<u32>().ok()?, raw[4..6].parse::<u32>().ok()?)
+    } else {
+        let mut parts = raw.split(['-', '/', '.', '年', '月']).filter(|p| !p.is_empty());
+        (parts.next()?.parse::<u32>().ok()?, parts.next()?.parse::<u32>().ok()?)
+    };
+    ((1950..=2100).contains(&year) && (1..=12).contains(&month)).then(|| format!("{year:04}-{month:02}"))
+}
+
+fn normalise_row(
+    line: u64,
+    cell: &dyn Fn(Column) -> String,
+    problems: &mut Vec<Problem>,
+) -> Result<students::RosterStudent, String> {
+    let student_no = strip_decimal_zero(&cell(Column::StudentNo)).to_string();
+    if student_no.is_empty() {
+        return Err("缺少学号".to_string());
+    }
+    let name = cell(Column::Name);
+    if name.is_empty() {
+        return Err(format!("学号 {student_no} 缺少姓名"));
+    }
+    let id = identity::IdNumber::parse_legacy(&cell(Column::IdNumber)).map_err(|e| format!("学号 {student_no}：{e}"))?;
+    let level_raw = cell(Column::EducationLevel);
+    let level = EducationLevel::parse(&level_raw)
+        .ok_or_else(|| format!("学号 {student_no}：学历层次“{level_raw}”无法识别"))?;
+    let college = cell(Column::College);
+    let major = cell(Column::Major);
+    if college.is_empty() || major.is_empty() {
+        return Err(format!("学号 {student_no} 缺少院系或专业"));
+    }
+
+    let mut warn = |field: &str, message: String| {
+        problems.push(Problem::Warning { line, field: field.to_string(), message });
+    };
+
+    let gender_raw = cell(Column::Gender);
+    let gender = match codes::lookup(codes::GENDERS, &gender_raw) {
+        Some(code) => {
+            if code.code != id.gender_code() {
+                warn("性别", format!("性别“{}”与身份证号不符", code.name));
+            }
+            code.code.to_string()
+        }
+        None => {
+            if !gender_raw.is_empty() {
+                warn("性别", format!("性别“{gender_raw}”无法识别，已按身份证号填写"));
+            }
+            id.gender_code().to_string()
+        }
+    };
+
+    let exam_no = strip_decimal_zero(&cell(Column::ExamNo)).to_string();
+    if let Some(w) = identity::exam_number_warning(&exam_no) {
+        warn("考生号", w);
+    }
+
+    let mut month = |column: Column, label: &str| -> String {
+        let raw = cell(column);
+        if raw.is_empty() {
+            return raw;
+        }
+        normalise_month(&raw).unwrap_or_else(|| {
+            warn(label, format!("日期“{raw}”无法识别"));
+            raw
+        })
+    };
+    let enrolled_on = month(Column::EnrolledOn, "入学时间");
+    let graduating_on = month(Column::GraduatingOn, "毕业时间");
+
+    let mut values = VerificationInput::default();
+    let code_fields: [(Column, &str, &'static [codes::Code]); 6] = [
+        (Column::TrainingMode, "training_mode", codes::TRAINING_MODES),
+        (Column::NormalCategory, "normal_category", codes::NORMAL_CATEGORIES),
+        (Column::UrbanRural, "urban_rural", codes::URBAN_RURAL),
+        (Column::Ethnicity, "ethnicity", codes::ETHNICITIES),
+        (Column::Political, "political", codes::POLITICAL_STATUSES),
+        (Column::Hardship, "hardship", codes::HARDSHIP_CATEGORIES),
+    ];
+    for (column, field, table) in code_fields {
+        let raw = cell(column);
+        let value = match codes::lookup(table, &raw) {
+            Some(code) => code.code.to_string(),
+            None => {
+                if !raw.is_empty() {
+                    warn(crate::domain::form::label_of(field), format!("“{raw}”不是有效的代码或名称"));
+                }
+                raw
+            }
+        };
+        values.set(field, value);
+    }
+
+    let checked: [(Column, &str, fn(&str) -> Result<String, String>); 5] = [
+        (Column::Origin, "origin_code", |s| origin::OriginCode::parse(s).map(|c| c.as_str().to_string())),
+        (Column::Mobile, "mobile", contact::parse_mobile),
+        (Column::Email, "email", contact::parse_email),
+        (Column::Qq, "qq", contact::parse_qq),
+        (Column::Postcode, "postcode", contact::parse_postcode),
+    ];
+    for (column, field, parse) in checked {
+        let raw = strip_decimal_zero(&cell(column)).to_string();
+        let value = if raw.is_empty() {
+            raw
+        } else {
+            parse(&raw).unwrap_or_else(|message| {
+                warn(crate::domain::form::label_of(field), message);
+                raw
+            })
+        };
+        values.set(field, value);
+    }
+    let home_phone = cell(Column::HomePhone);
+    values.home_phone = match contact::parse_home_phone(&home_phone) {
+        Ok(v) => v.unwrap_or_default(),
+        Err(message) => {
+            warn("家庭电话", message);
+            home_phone
+        }
+    };
+    values.sponsor_unit = cell(Column::SponsorUnit);
+    values.home_address = cell(Column::HomeAddress);
+
+    Ok(students::RosterStudent {
+        student_no,
+        exam_no,
+        name,
+        gender,
+        id_number: id.as_str().to_string(),
+        education_level: level.graduate_code().to_string(),
+        college,
+        major,
+        major_code: strip_decimal_zero(&cell(Column::MajorCode)).to_string(),
+        major_direction: cell(Column::MajorDirection),
+        class_name: cell(Column::Class),
+        study_years: strip_decimal_zero(&cell(Column::StudyYears)).to_string(),
+        enrolled_on,
+        graduating_on,
+        values,
+    })
+}
+
+/// What an import did.
+#[derive(Debug, Default)]
+pub struct Report {
+    pub added: usize,
+    pub changed: usize,
+    pub unchanged: usize,
+    pub refused: usize,
+    pub problems: Vec<Problem>,
+    pub ignored_headers: Vec<String>,
+}
+
+impl Report {
+    pub fn summary(&self) -> String {
+        let warnings = self.problems.len() - self.refused;
+        let mut s = format!(
+            "导入完成：新增 {} 人，更新 {} 人，未变 {} 人，拒绝 {} 行，提示 {} 条",
+            self.added, self.changed, self.unchanged, self.refused, warnings
+        );
+        if !self.ignored_headers.is_empty() {
+            s.push_str(&format!("；未识别的列：{}", self.ignored_headers.join("、")));
+        }
+        s
+    }
+}
+
+/// Writes parsed rows in one transaction.
+pub async fn apply(pool: &SqlitePool, parsed: Parsed, actor: &str) -> Result<Report, String> {
+    let db_error = |e: sqlx::Error| format!("数据库写入失败：{e}");
+    let mut report = Report {
+        refused: parsed.problems.iter().filter(|p| matches!(p, Problem::Refused { .. })).count(),
+        problems: parsed.problems,
+        ignored_headers: parsed.ignored_headers,
+        ..Default::default()
+    };
+    let mut tx = pool.begin().await.map_err(db_error)?;
+    let mut cache = students::OrgCache::default();
+    for (_, student) in &parsed.students {
+        match students::upsert_roster(&mut tx, &mut cache, student).await.map_err(db_error)? {
+            students::Upsert::Added => report.added += 1,
+            students::Upsert::Changed => report.changed += 1,
+            students::Upsert::Unchanged => report.unchanged += 1,
+        }
+    }
+    audit::record(
+        &mut *tx,
+        audit::Entry { actor, action: "import_roster", detail: Some(&report.summary()), ..Default::default() },
+    )
+    .await
+    .map_err(db_error)?;
+    tx.commit().await.map_err(db_error)?;
+    Ok(report)
+}
+
+/// Reads a UTF-8 CSV (a BOM is fine) and imports it.
+pub async fn import_csv(pool: &SqlitePool, text: &str) -> Result<Report, String> {
+    let parsed = parse_csv(text)?;
+    apply(pool, parsed, "system:import-roster").await
+}
+
+pub fn parse_csv(text: &str) -> Result<Parsed, String> {
+    let mut reader = csv::ReaderBuilder::new().flexible(true).from_reader(text.as_bytes());
+    let headers: Vec<String> = reader
+        .headers()
+        .map_err(|e| format!("无法读取表头：{e}"))?
+        .iter()
+        .map(str::to_string)
+        .collect();
+    let mut rows = Vec::new();
+    for record in reader.records() {
+        let record = record.map_err(|e| format!("CSV 格式错误：{e}"))?;
+        let line = record.position().map(|p| p.line()).unwrap_or(0);
+        rows.push((line, record.iter().map(str::to_string).collect()));
+    }
+    parse_rows(&headers, rows)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn headers_in_every_style_match() {
+        assert_eq!(column_for_header("学号"), Some(Column::StudentNo));
+        assert_eq!(column_for_header("\u{feff}XH"), Some(Column::StudentNo));
+        assert_eq!(column_for_header("定向委培单位"), Some(Column::SponsorUnit));
+        assert_eq!(column_for_header("生源所在地"), Some(Column::Origin));
+        assert_eq!(column_for_header("syszddm"), Some(Column::Origin));
+        assert_eq!(column_for_header("QQ号码"), Some(Column::Qq));
+        assert_eq!(column_for_header("院校代码"), None);
+    }
+
+    #[test]
+    fn months_in_every_style_normalise() {
+        for raw in ["2019-09", "201909", "2019-09-01", "20190901", "2019/9/1", "2019.9", "201909.0"] {
+            assert_eq!(normalise_month(raw).as_deref(), Some("2019-09"), "{raw}");
+        }
+        assert_eq!(normalise_month("2019-13"), None);
+        assert_eq!(normalise_month("九月"), None);
+    }
+
+    const HEADER: &str = "学号,考生号,姓名,性别,身份证号,民族,政治面貌,学历层次,院系,专业,专业代码,专业方向,班级,学制,入学时间,毕业时间,培养方式,定向单位,师范生类别,生源所在地代码,城乡生源,手机号码,电子邮箱,QQ号码";
+
+    #[test]
+    fn bad_identity_is_refused_and_dirty_fields_are_warned() {
+        let good_id = identity::with_check_digit("43010420000101001");
+        let text = format!(
+            "{HEADER}\n\
+             2019001,19430104150001,张三,男,{good_id},1.0,3,本科,数学学院,数学,070101.0,,数学1901,4,201909,2023-06-30,1,,2,430104,农村,13800138000,a@b.cn,12345a\n\
+             2019002,,李四,女,430104200001010010,01,03,本科,数学学院,数学,070101,,数学1901,4,2019-09,2023-06,1,,2,430100,1,138,x,123456\n\
+             ,,无学号,男,{good_id},01,03,本科,数学学院,数学,070101,,数学1901,4,2019-09,2023-06,1,,2,430104,1,13800138000,a@b.cn,123456\n"
+        );
+        let parsed = parse_csv(&text).expect("headers are complete");
+        assert_eq!(parsed.students.len(), 1, "only the first row has a usable identity");
+        let (_, s) = &parsed.students[0];
+        assert_eq!(s.values.ethnicity, "01");
+        assert_eq!(s.values.political, "03");
+        assert_eq!(s.values.urban_rural, "2");
+        assert_eq!(s.major_code, "070101");
+        assert_eq!(s.enrolled_on, "2019-09");
+        assert_eq!(s.values.qq, "12345a", "dirty values are kept as they are");
+        let refused: Vec<u64> = parsed
+            .problems
+            .iter()
+            .filter_map(|p| match p {
+                Problem::Refused { line, .. } => Some(*line),
+                _ => None,
+            })
+            .collect();
+        assert_eq!(refused, vec![3, 4]);
+        assert!(parsed.problems.iter().any(|p| matches!(p, Problem::Warning { line: 2, field, .. } if field == "QQ号码")));
+    }
+
+    #[test]
+    fn missing_required_headers_are_named() {
+        let err = parse_csv("学号,姓名\n1,张三\n").unwrap_err();
+        assert!(err.contains("身份证号") && err.contains("院系"), "{err}");
+    }
+}

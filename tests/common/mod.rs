@@ -1,0 +1,207 @@
+//! Test harness: the real router on 127.0.0.1:0 with a fresh SQLite database, and a
+//! cookie-keeping client per user.
+
+#![allow(dead_code)]
+
+use shengyuan::error::AppError;
+use shengyuan::server::{AppState, Config, http, roster};
+use std::net::SocketAddr;
+
+pub const ROSTER: &str = include_str!("../../end2end/fixtures/roster.csv");
+pub const STAFF_PASSWORD: &str = "Staff-Password-1";
+
+pub struct TestApp {
+    pub addr: SocketAddr,
+    pub state: AppState,
+    _dir: tempfile::TempDir,
+}
+
+impl TestApp {
+    pub async fn spawn() -> TestApp {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let url = format!("sqlite://{}", dir.path().join("test.db").display());
+        let options = leptos::prelude::get_configuration(Some(concat!(env!("CARGO_MANIFEST_DIR"), "/Cargo.toml")))
+            .expect("leptos options")
+            .leptos_options;
+        let state = http::build_state(Config::for_database(&url), options).await.expect("state");
+        let report = roster::import_csv(&state.pool, ROSTER).await.expect("fixture roster imports");
+        assert_eq!(report.refused, 0, "{:?}", report.problems);
+        shengyuan::server::demo::add_staff(&state.pool, "school", "招生就业处", STAFF_PASSWORD, None)
+            .await
+            .expect("school staff");
+        shengyuan::server::demo::add_staff(&state.pool, "math", "数学辅导员", STAFF_PASSWORD, Some("数学与计算科学学院"))
+            .await
+            .expect("college staff");
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind");
+        let addr = listener.local_addr().expect("addr");
+        let router = http::router(state.clone());
+        tokio::spawn(async move {
+            axum::serve(listener, router.into_make_service_with_connect_info::<SocketAddr>())
+                .await
+                .expect("server runs");
+        });
+        TestApp { addr, state, _dir: dir }
+    }
+
+    pub fn client(&self) -> Client {
+        Client {
+            base: format!("http://{}", self.addr),
+            http: reqwest::Client::builder()
+                .cookie_store(true)
+                .redirect(reqwest::redirect::Policy::none())
+                .build()
+                .expect("client"),
+        }
+    }
+
+    /// A client logged in as the fixture student `student_no`.
+    pub async fn student(&self, student_no: &str) -> Client {
+        let client = self.client();
+        let password = default_password(student_no);
+        client.login(student_no, &password).await.expect("student logs in");
+        client
+    }
+
+    pub async fn staff(&self, username: &str) -> Client {
+        let client = self.client();
+        client
+            .call("staff_login", &[("username", username), ("password", STAFF_PASSWORD)])
+            .await
+            .expect("staff logs in");
+        client
+    }
+
+    pub async fn audit_count(&self, student_no: &str, action: &str) -> i64 {
+        sqlx::query_scalar::<sqlx::Sqlite, i64>(
+            "SELECT COUNT(*) FROM audit_log a JOIN students s ON s.id = a.student_id
+             WHERE s.student_no = $1 AND a.action = $2",
+        )
+        .bind(student_no)
+        .bind(action)
+        .fetch_one(&self.state.pool)
+        .await
+        .expect("audit query")
+    }
+}
+
+/// The fixture's default password: the last six characters of the 身份证号.
+pub fn default_password(student_no: &str) -> String {
+    let line = ROSTER.lines().find(|l| l.starts_with(&format!("{student_no},"))).expect("fixture student");
+    let id = line.split(',').nth(4).expect("id column");
+    id[id.len() - 6..].to_string()
+}
+
+pub struct Client {
+    pub base: String,
+    pub http: reqwest::Client,
+}
+
+impl Client {
+    /// Calls a server function (form-encoded, as a browser would) and decodes its JSON answer.
+    pub async fn call_raw(&self, endpoint: &str, form: &[(&str, &str)]) -> reqwest::Response {
+        let body = form
+            .iter()
+            .map(|(k, v)| format!("{}={}", urlencode(k), urlencode(v)))
+            .collect::<Vec<_>>()
+            .join("&");
+        self.http
+            .post(format!("{}/api/{endpoint}", self.base))
+            .header("content-type", "application/x-www-form-urlencoded")
+            .header("accept", "application/json")
+            .body(body)
+            .send()
+            .await
+            .expect("request is sent")
+    }
+
+    pub async fn call(&self, endpoint: &str, form: &[(&str, &str)]) -> Result<serde_json::Value, AppError> {
+        let response = self.call_raw(endpoint, form).await;
+        let ok = response.status().is_success() || response.status().is_redirection();
+        let text = response.text().await.expect("body");
+        if ok {
+            Ok(if text.trim().is_empty() { serde_json::Value::Null } else { serde_json::from_str(&text).unwrap_or(serde_json::Value::String(text)) })
+        } else {
+            Err(serde_json::from_str::<AppError>(&text).unwrap_or_else(|e| panic!("error body {text:?} is not an AppError: {e}")))
+        }
+    }
+
+    pub async fn login(&self, student_no: &str, password: &str) -> Result<serde_json::Value, AppError> {
+        self.call("login", &[("student_no", student_no), ("password", password)]).await
+    }
+
+    pub async fn info(&self) -> Result<serde_json::Value, AppError> {
+        self.call("my_info", &[]).await
+    }
+
+    pub async fn get(&self, path: &str) -> reqwest::Response {
+        self.http.get(format!("{}{path}", self.base)).send().await.expect("get")
+    }
+}
+
+pub fn urlencode(s: &str) -> String {
+    let mut out = String::new();
+    for b in s.bytes() {
+        match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => out.push(b as char),
+            _ => out.push_str(&format!("%{b:02X}")),
+        }
+    }
+    out
+}
+
+/// A complete, valid form for a 本科 non-师范 student, as `(name, value)` pairs.
+pub fn valid_form() -> Vec<(&'static str, String)> {
+    vec![
+        ("origin_code", "430104".into()),
+        ("training_mode", "1".into()),
+        ("sponsor_unit", "".into()),
+        ("normal_category", "2".into()),
+        ("urban_rural", "1".into()),
+        ("ethnicity", "01".into()),
+        ("political", "03".into()),
+        ("hardship", "0".into()),
+        ("mobile", "13912345678".into()),
+        ("email", "student@example.com".into()),
+        ("qq", "123456789".into()),
+        ("home_address", "湖南省长沙市岳麓区麓山南路2号".into()),
+        ("home_phone", "".into()),
+        ("postcode", "410082".into()),
+    ]
+}
+
+pub fn with(form: &[(&'static str, String)], changes: &[(&'static str, &str)]) -> Vec<(&'static str, String)> {
+    form.iter()
+        .map(|(k, v)| (*k, changes.iter().find(|(ck, _)| ck == k).map(|(_, cv)| cv.to_string()).unwrap_or_else(|| v.clone())))
+        .collect()
+}
+
+impl Client {
+    pub async fn version(&self) -> i64 {
+        let info = self.info().await.expect("info");
+        info["verification"]["version"].as_i64().unwrap_or(0)
+    }
+
+    pub async fn save(
+        &self,
+        intent: &str,
+        form: &[(&'static str, String)],
+        submission_id: &str,
+    ) -> Result<serde_json::Value, AppError> {
+        let version = self.version().await.to_string();
+        self.save_at(intent, form, &version, submission_id).await
+    }
+
+    pub async fn save_at(
+        &self,
+        intent: &str,
+        form: &[(&'static str, String)],
+        version: &str,
+        submission_id: &str,
+    ) -> Result<serde_json::Value, AppError> {
+        let mut fields: Vec<(&str, &str)> = form.iter().map(|(k, v)| (*k, v.as_str())).collect();
+        fields.push(("intent", intent));
+        fields.push(("version", version));
+        fields.push(("submission_id", submission_id));
+        self.call("save_verification", &fields).await
+    }
+}
