@@ -15,7 +15,9 @@ step "build (server + WASM, debug)"
 cargo leptos build
 
 step "unit and server tests"
-cargo test --no-default-features --features ssr
+# cargo-leptos builds debug code with `--cfg erase_components`; the same flags here keep the
+# dependencies shared and the server binary matching the WASM it hydrates.
+RUSTFLAGS="--cfg erase_components" cargo test --no-default-features --features ssr
 
 step "browser tests (Playwright, Chromium)"
 workdir=$(mktemp -d)

@@ -224,7 +224,7 @@ mod ssr {
     pub async fn start(student: &StudentCaller) -> Result<StudentInfo, AppError> {
         let state = AppState::current()?;
         let record = students::record_by_id(&state.pool, student.id).await?.ok_or(AppError::NotFound)?;
-        let mut tx = state.pool.begin().await?;
+        let mut tx = crate::server::db::begin_write(&state.pool).await?;
         if verifications::start(&mut tx, student.id, &record.values).await? {
             audit::record(
                 &mut *tx,
@@ -281,7 +281,7 @@ mod ssr {
             }
         };
 
-        let mut tx = state.pool.begin().await?;
+        let mut tx = crate::server::db::begin_write(&state.pool).await?;
         let current = verifications::find(&mut *tx, student.id)
             .await?
             .ok_or_else(|| AppError::Rejected("请先点击“开始核验”".to_string()))?;
@@ -354,7 +354,7 @@ mod ssr {
 
     pub async fn withdraw(student: &StudentCaller, version: i64) -> Result<StudentInfo, AppError> {
         let state = AppState::current()?;
-        let mut tx = state.pool.begin().await?;
+        let mut tx = crate::server::db::begin_write(&state.pool).await?;
         let current = verifications::find(&mut *tx, student.id).await?.ok_or(AppError::NotFound)?;
         let next = transition(current.status, Action::Withdraw, Actor::Student).map_err(AppError::Rejected)?;
         if current.version != version || !verifications::set_status(&mut tx, student.id, version, next).await? {

@@ -3,7 +3,7 @@
 use super::AppState;
 use super::db::{accounts, accounts::SessionOwner, audit, students};
 use crate::error::AppError;
-use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString, rand_core::OsRng};
+use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
 use argon2::{Algorithm, Argon2, Params, Version};
 use http::header::{COOKIE, SET_COOKIE};
 use http::{HeaderValue, request::Parts};
@@ -18,7 +18,8 @@ fn hasher() -> Argon2<'static> {
 }
 
 fn hash_blocking(password: &str) -> Result<String, argon2::password_hash::Error> {
-    let salt = SaltString::generate(&mut OsRng);
+    let salt_bytes: [u8; 16] = rand::random();
+    let salt = SaltString::encode_b64(&salt_bytes)?;
     Ok(hasher().hash_password(password.as_bytes(), &salt)?.to_string())
 }
 

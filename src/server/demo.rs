@@ -203,7 +203,8 @@ pub fn generate(divisions: &Divisions, count: usize, seed: u64) -> (Vec<String>,
         };
         // The school record is not clean: a few origins stop at city level, a few QQs carry letters.
         let origin_code = if rng.random_bool(0.05) { format!("{}00", &home[..4]) } else { home.clone() };
-        let qq_number = format!("{}{}", rng.random_range(1..10), digits(&mut rng, rng.random_range(5..10)));
+        let qq_len = rng.random_range(5..10);
+        let qq_number = format!("{}{}", rng.random_range(1..10), digits(&mut rng, qq_len));
         let qq = if rng.random_bool(0.03) { format!("{qq_number}a") } else { qq_number.clone() };
         let mobile = if rng.random_bool(0.02) { String::new() } else { format!("1{}{}", pick(&mut rng, &["3", "5", "7", "8", "9"]), digits(&mut rng, 9)) };
         let class_name = if postgraduate { String::new() } else { format!("{}{}{:02}", major.short, enrolled_year % 100, rng.random_range(1..=3)) };

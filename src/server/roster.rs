@@ -332,7 +332,7 @@ pub async fn apply(pool: &SqlitePool, parsed: Parsed, actor: &str) -> Result<Rep
         ignored_headers: parsed.ignored_headers,
         ..Default::default()
     };
-    let mut tx = pool.begin().await.map_err(db_error)?;
+    let mut tx = super::db::begin_write(pool).await.map_err(db_error)?;
     let mut cache = students::OrgCache::default();
     for (_, student) in &parsed.students {
         match students::upsert_roster(&mut tx, &mut cache, student).await.map_err(db_error)? {

@@ -4,7 +4,7 @@
 use crate::api::student::{SaveVerification, StartVerification, StudentInfo, WithdrawVerification};
 use crate::components::{DivisionPicker, StatusBadge};
 use crate::domain::FieldErrors;
-use crate::domain::form::{FIELDS, StudentContext, VerificationInput, code_table, display_value};
+use crate::domain::form::{FIELDS, StudentContext, code_table, display_value};
 use crate::domain::status::Status;
 use crate::error::AppError;
 use leptos::prelude::*;
