@@ -20,12 +20,15 @@ if ! rustup target list --installed 2>/dev/null | grep -qx wasm32-unknown-unknow
 fi
 
 # Debian packages: wasm-opt (binaryen) for release builds, brotli for size figures, chromium
-# for the browser tests, node/npm for Playwright.
+# for the browser tests, node/npm for Playwright, curl for the test script.
 need_apt=()
 command -v wasm-opt >/dev/null 2>&1 || need_apt+=(binaryen)
 command -v brotli >/dev/null 2>&1 || need_apt+=(brotli)
 [ -x /usr/bin/chromium ] || need_apt+=(chromium)
+command -v curl >/dev/null 2>&1 || need_apt+=(curl)
 command -v npm >/dev/null 2>&1 || need_apt+=(nodejs npm)
+# CJK glyphs, so that screenshots of the Chinese UI are readable.
+[ -d /usr/share/fonts/opentype/noto ] && ls /usr/share/fonts/opentype/noto | grep -q CJK || need_apt+=(fonts-noto-cjk)
 if [ ${#need_apt[@]} -gt 0 ]; then
   log "installing Debian packages: ${need_apt[*]}"
   export DEBIAN_FRONTEND=noninteractive

@@ -13,13 +13,23 @@ async fn wrong_password_is_refused_and_right_one_logs_in() {
     let err = client.login("2019010001", "000000").await.unwrap_err();
     assert_eq!(err, AppError::Rejected("账号或密码错误".into()));
     let err = client.login("no-such-student", "000000").await.unwrap_err();
-    assert_eq!(err, AppError::Rejected("账号或密码错误".into()), "unknown accounts answer the same");
+    assert_eq!(
+        err,
+        AppError::Rejected("账号或密码错误".into()),
+        "unknown accounts answer the same"
+    );
     assert_eq!(client.info().await.unwrap_err(), AppError::Unauthenticated);
 
-    client.login("2019010001", &default_password("2019010001")).await.expect("default password works");
+    client
+        .login("2019010001", &default_password("2019010001"))
+        .await
+        .expect("default password works");
     let info = client.info().await.expect("info after login");
     assert_eq!(info["record"]["name"], "张小明");
-    assert_eq!(info["record"]["id_number"], "430***********0018", "身份证号 is masked");
+    assert_eq!(
+        info["record"]["id_number"], "430***********0018",
+        "身份证号 is masked"
+    );
     assert!(info["verification"].is_null(), "nothing started yet");
 }
 
@@ -28,8 +38,14 @@ async fn id_number_ending_in_x_gives_an_uppercase_default_password() {
     let app = TestApp::spawn().await;
     let client = app.client();
     assert_eq!(default_password("2019020001"), "01003X");
-    assert!(client.login("2019020001", "01003x").await.is_err(), "the default password is case-sensitive: X");
-    client.login("2019020001", "01003X").await.expect("X counts");
+    assert!(
+        client.login("2019020001", "01003x").await.is_err(),
+        "the default password is case-sensitive: X"
+    );
+    client
+        .login("2019020001", "01003X")
+        .await
+        .expect("X counts");
 }
 
 #[tokio::test]
@@ -38,22 +54,53 @@ async fn server_refuses_bad_qq_and_city_level_origin_naming_the_field() {
     let client = app.student("2019010001").await;
     client.call("start_verification", &[]).await.expect("start");
 
-    let err = client.save("submit", &with(&valid_form(), &[("qq", "12345a")]), "s1").await.unwrap_err();
-    assert_eq!(err.field_message("qq").as_deref(), Some("QQ号码只能包含数字"), "{err:?}");
+    let err = client
+        .save("submit", &with(&valid_form(), &[("qq", "12345a")]), "s1")
+        .await
+        .unwrap_err();
+    assert_eq!(
+        err.field_message("qq").as_deref(),
+        Some("QQ号码只能包含数字"),
+        "{err:?}"
+    );
 
-    let err = client.save("submit", &with(&valid_form(), &[("origin_code", "430100")]), "s2").await.unwrap_err();
-    assert!(err.field_message("origin_code").is_some_and(|m| m.contains("县（区）一级")), "{err:?}");
+    let err = client
+        .save(
+            "submit",
+            &with(&valid_form(), &[("origin_code", "430100")]),
+            "s2",
+        )
+        .await
+        .unwrap_err();
+    assert!(
+        err.field_message("origin_code")
+            .is_some_and(|m| m.contains("县（区）一级")),
+        "{err:?}"
+    );
 
     // A draft is checked too: a QQ with letters is never stored.
-    let err = client.save("draft", &with(&valid_form(), &[("qq", "12345a")]), "").await.unwrap_err();
+    let err = client
+        .save("draft", &with(&valid_form(), &[("qq", "12345a")]), "")
+        .await
+        .unwrap_err();
     assert!(err.field_message("qq").is_some(), "{err:?}");
 
     // An origin code that has the right shape but does not exist.
-    let err = client.save("submit", &with(&valid_form(), &[("origin_code", "439999")]), "s3").await.unwrap_err();
+    let err = client
+        .save(
+            "submit",
+            &with(&valid_form(), &[("origin_code", "439999")]),
+            "s3",
+        )
+        .await
+        .unwrap_err();
     assert!(err.field_message("origin_code").is_some(), "{err:?}");
 
     let info = client.info().await.unwrap();
-    assert_eq!(info["verification"]["status"], "Unverified", "nothing was submitted");
+    assert_eq!(
+        info["verification"]["status"], "Unverified",
+        "nothing was submitted"
+    );
     assert_eq!(app.audit_count("2019010001", "submit").await, 0);
 }
 
@@ -62,8 +109,12 @@ async fn special_origins_are_complete() {
     let app = TestApp::spawn().await;
     let client = app.student("2019020002").await;
     client.call("start_verification", &[]).await.expect("start");
-    for code in ["441900", "442000", "460400", "620200", "429004", "419001", "110101"] {
-        let saved = client.save("draft", &with(&valid_form(), &[("origin_code", code)]), "").await;
+    for code in [
+        "441900", "442000", "460400", "620200", "429004", "419001", "110101",
+    ] {
+        let saved = client
+            .save("draft", &with(&valid_form(), &[("origin_code", code)]), "")
+            .await;
         assert!(saved.is_ok(), "{code}: {saved:?}");
     }
 }
@@ -73,25 +124,40 @@ async fn save_submit_withdraw_resubmit() {
     let app = TestApp::spawn().await;
     let client = app.student("2019010001").await;
     let started = client.call("start_verification", &[]).await.expect("start");
-    assert_eq!(started["verification"]["values"]["qq"], "12345678", "the form is pre-filled from 校库");
+    assert_eq!(
+        started["verification"]["values"]["qq"], "12345678",
+        "the form is pre-filled from 校库"
+    );
 
     let form = with(&valid_form(), &[("normal_category", "1")]);
     let saved = client.save("draft", &form, "").await.expect("draft saves");
     assert_eq!(saved["verification"]["status"], "Unverified");
     assert_eq!(saved["verification"]["values"]["qq"], "123456789");
 
-    let submitted = client.save("submit", &form, "first-submit").await.expect("submit");
+    let submitted = client
+        .save("submit", &form, "first-submit")
+        .await
+        .expect("submit");
     assert_eq!(submitted["verification"]["status"], "Submitted");
 
     // While submitted the student cannot edit.
     let err = client.save("draft", &form, "").await.unwrap_err();
     assert!(matches!(err, AppError::Rejected(_)), "{err:?}");
 
-    let version = submitted["verification"]["version"].as_i64().unwrap().to_string();
-    let withdrawn = client.call("withdraw_verification", &[("version", &version)]).await.expect("withdraw");
+    let version = submitted["verification"]["version"]
+        .as_i64()
+        .unwrap()
+        .to_string();
+    let withdrawn = client
+        .call("withdraw_verification", &[("version", &version)])
+        .await
+        .expect("withdraw");
     assert_eq!(withdrawn["verification"]["status"], "Unverified");
 
-    let again = client.save("submit", &form, "second-submit").await.expect("resubmit");
+    let again = client
+        .save("submit", &form, "second-submit")
+        .await
+        .expect("resubmit");
     assert_eq!(again["verification"]["status"], "Submitted");
     assert_eq!(app.audit_count("2019010001", "submit").await, 2);
     assert_eq!(app.audit_count("2019010001", "withdraw").await, 1);
@@ -112,7 +178,10 @@ async fn a_repeated_submit_is_applied_once() {
     assert!(a.is_ok() && b.is_ok(), "{a:?} {b:?}");
     assert_eq!(app.audit_count("2019010001", "submit").await, 1);
     // Sent again later, still once.
-    client.save_at("submit", &form, &version, "dup-1").await.expect("retry answers with the state");
+    client
+        .save_at("submit", &form, &version, "dup-1")
+        .await
+        .expect("retry answers with the state");
     assert_eq!(app.audit_count("2019010001", "submit").await, 1);
 }
 
@@ -123,8 +192,24 @@ async fn a_stale_version_is_a_conflict_not_an_overwrite() {
     let laptop = app.student("2019010001").await;
     phone.call("start_verification", &[]).await.expect("start");
     let version = phone.version().await.to_string();
-    laptop.save_at("draft", &with(&valid_form(), &[("qq", "55555555")]), &version, "").await.expect("first save");
-    let err = phone.save_at("draft", &with(&valid_form(), &[("qq", "66666666")]), &version, "").await.unwrap_err();
+    laptop
+        .save_at(
+            "draft",
+            &with(&valid_form(), &[("qq", "55555555")]),
+            &version,
+            "",
+        )
+        .await
+        .expect("first save");
+    let err = phone
+        .save_at(
+            "draft",
+            &with(&valid_form(), &[("qq", "66666666")]),
+            &version,
+            "",
+        )
+        .await
+        .unwrap_err();
     assert!(matches!(err, AppError::Conflict(_)), "{err:?}");
     let info = phone.info().await.unwrap();
     assert_eq!(info["verification"]["values"]["qq"], "55555555");
@@ -135,9 +220,19 @@ async fn postgraduates_are_never_normal_students() {
     let app = TestApp::spawn().await;
     let client = app.student("2020010001").await;
     client.call("start_verification", &[]).await.expect("start");
-    let err = client.save("submit", &with(&valid_form(), &[("normal_category", "1")]), "pg").await.unwrap_err();
+    let err = client
+        .save(
+            "submit",
+            &with(&valid_form(), &[("normal_category", "1")]),
+            "pg",
+        )
+        .await
+        .unwrap_err();
     assert!(err.field_message("normal_category").is_some(), "{err:?}");
-    client.save("submit", &valid_form(), "pg2").await.expect("非师范生 is accepted");
+    client
+        .save("submit", &valid_form(), "pg2")
+        .await
+        .expect("非师范生 is accepted");
 }
 
 #[tokio::test]
@@ -145,22 +240,38 @@ async fn one_student_cannot_read_or_change_another() {
     let app = TestApp::spawn().await;
     let alice = app.student("2019010001").await;
     let bob = app.student("2019010002").await;
-    alice.call("start_verification", &[]).await.expect("alice starts");
+    alice
+        .call("start_verification", &[])
+        .await
+        .expect("alice starts");
     // The server functions take no student id: each acts on the caller only, so Bob's calls
     // land on Bob's record whatever he sends.
-    bob.call("start_verification", &[]).await.expect("bob starts");
-    bob.save("draft", &with(&valid_form(), &[("qq", "99999999")]), "").await.expect("bob saves his own");
+    bob.call("start_verification", &[])
+        .await
+        .expect("bob starts");
+    bob.save("draft", &with(&valid_form(), &[("qq", "99999999")]), "")
+        .await
+        .expect("bob saves his own");
     let alice_info = alice.info().await.unwrap();
     assert_eq!(alice_info["record"]["student_no"], "2019010001");
-    assert_eq!(alice_info["verification"]["values"]["qq"], "12345678", "Alice's copy is untouched");
+    assert_eq!(
+        alice_info["verification"]["values"]["qq"], "12345678",
+        "Alice's copy is untouched"
+    );
     let bob_info = bob.info().await.unwrap();
     assert_eq!(bob_info["record"]["student_no"], "2019010002");
 
     // Anonymous and staff callers get nothing.
     let anonymous = app.client();
-    assert_eq!(anonymous.info().await.unwrap_err(), AppError::Unauthenticated);
     assert_eq!(
-        anonymous.save_at("draft", &valid_form(), "1", "").await.unwrap_err(),
+        anonymous.info().await.unwrap_err(),
+        AppError::Unauthenticated
+    );
+    assert_eq!(
+        anonymous
+            .save_at("draft", &valid_form(), "1", "")
+            .await
+            .unwrap_err(),
         AppError::Unauthenticated
     );
     let staff = app.staff("math").await;
@@ -179,12 +290,34 @@ async fn session_id_changes_at_login_and_dies_at_logout() {
             .find(|v| v.starts_with("sy_session="))
             .map(str::to_string)
     };
-    let first = client.call_raw("login", &[("student_no", "2019010001"), ("password", &default_password("2019010001"))]).await;
+    let first = client
+        .call_raw(
+            "login",
+            &[
+                ("student_no", "2019010001"),
+                ("password", &default_password("2019010001")),
+            ],
+        )
+        .await;
     let first_cookie = cookie(&first).expect("a session cookie is set");
-    assert!(first_cookie.contains("HttpOnly") && first_cookie.contains("SameSite=Lax"), "{first_cookie}");
-    let second = client.call_raw("login", &[("student_no", "2019010001"), ("password", &default_password("2019010001"))]).await;
+    assert!(
+        first_cookie.contains("HttpOnly") && first_cookie.contains("SameSite=Lax"),
+        "{first_cookie}"
+    );
+    let second = client
+        .call_raw(
+            "login",
+            &[
+                ("student_no", "2019010001"),
+                ("password", &default_password("2019010001")),
+            ],
+        )
+        .await;
     let second_cookie = cookie(&second).expect("a new session cookie");
-    assert_ne!(first_cookie, second_cookie, "a new session id at every login");
+    assert_ne!(
+        first_cookie, second_cookie,
+        "a new session id at every login"
+    );
 
     // The old token no longer works.
     let old_token = first_cookie.split(';').next().unwrap().to_string();
@@ -209,12 +342,25 @@ async fn pages_render_and_carry_security_headers() {
     let page = client.get("/login").await;
     assert!(page.status().is_success());
     assert_eq!(page.headers()["x-content-type-options"], "nosniff");
-    assert!(page.headers()["content-security-policy"].to_str().unwrap().contains("frame-ancestors 'none'"));
+    assert!(
+        page.headers()["content-security-policy"]
+            .to_str()
+            .unwrap()
+            .contains("frame-ancestors 'none'")
+    );
     let html = page.text().await.unwrap();
-    assert!(html.contains("学号") && html.contains("登录"), "login form is server-rendered");
+    assert!(
+        html.contains("学号") && html.contains("登录"),
+        "login form is server-rendered"
+    );
 
     let divisions = client.get("/api/divisions?parent=430000").await;
     assert!(divisions.status().is_success());
     let list: serde_json::Value = serde_json::from_str(&divisions.text().await.unwrap()).unwrap();
-    assert!(list.as_array().unwrap().iter().any(|d| d["name"] == "长沙市"));
+    assert!(
+        list.as_array()
+            .unwrap()
+            .iter()
+            .any(|d| d["name"] == "长沙市")
+    );
 }

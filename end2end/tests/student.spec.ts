@@ -65,6 +65,7 @@ test("a student checks, fixes, submits, withdraws and resubmits", async ({ page 
   await page.getByLabel("手机号码").fill("13912345678");
   await page.getByLabel("家庭地址").fill("湖南省长沙市岳麓区麓山南路2号");
   await page.getByLabel("邮编").fill("410082");
+  await page.getByLabel("困难生类别").selectOption({ label: "非困难生" });
   await page.getByRole("button", { name: "保存草稿" }).click();
   await expect(page.getByText("草稿已保存")).toBeVisible();
 

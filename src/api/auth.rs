@@ -6,15 +6,26 @@ use serde::{Deserialize, Serialize};
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub enum Account {
-    Student { student_no: String, name: String },
-    Staff { username: String, display_name: String, college: Option<String> },
+    Student {
+        student_no: String,
+        name: String,
+    },
+    Staff {
+        username: String,
+        display_name: String,
+        college: Option<String>,
+    },
 }
 
 impl Account {
     pub fn label(&self) -> String {
         match self {
             Account::Student { student_no, name } => format!("{name}（{student_no}）"),
-            Account::Staff { display_name, college, .. } => {
+            Account::Staff {
+                display_name,
+                college,
+                ..
+            } => {
                 format!("{display_name}（{}）", college.as_deref().unwrap_or("学校"))
             }
         }
@@ -32,8 +43,15 @@ impl Account {
 pub async fn current_account() -> Result<Option<Account>, AppError> {
     use crate::server::auth::{Caller, caller};
     Ok(caller().await?.map(|c| match c {
-        Caller::Student(s) => Account::Student { student_no: s.student_no, name: s.name },
-        Caller::Staff(s) => Account::Staff { username: s.username, display_name: s.display_name, college: s.college_name },
+        Caller::Student(s) => Account::Student {
+            student_no: s.student_no,
+            name: s.name,
+        },
+        Caller::Staff(s) => Account::Staff {
+            username: s.username,
+            display_name: s.display_name,
+            college: s.college_name,
+        },
     }))
 }
 

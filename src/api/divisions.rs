@@ -21,12 +21,19 @@ pub async fn division_children(parent: String) -> Result<Vec<DivisionOption>, Ap
         return Err(AppError::NotFound);
     }
     if let Some(response) = use_context::<leptos_axum::ResponseOptions>() {
-        response.insert_header(http::header::CACHE_CONTROL, http::HeaderValue::from_static("public, max-age=86400"));
+        response.insert_header(
+            http::header::CACHE_CONTROL,
+            http::HeaderValue::from_static("public, max-age=86400"),
+        );
     }
     Ok(state
         .divisions
         .children(parent)
         .into_iter()
-        .map(|d| DivisionOption { has_children: state.divisions.has_children(&d.code), code: d.code, name: d.name })
+        .map(|d| DivisionOption {
+            has_children: state.divisions.has_children(&d.code),
+            code: d.code,
+            name: d.name,
+        })
         .collect())
 }

@@ -21,7 +21,15 @@ pub async fn staff_overview() -> Result<Overview, AppError> {
     let rows = crate::server::db::students::status_counts(&state.pool, staff.college_id).await?;
     let counts: Vec<(Status, i64)> = Status::ALL
         .iter()
-        .map(|s| (*s, rows.iter().filter(|(db, _)| db == s.as_db()).map(|(_, n)| *n).sum()))
+        .map(|s| {
+            (
+                *s,
+                rows.iter()
+                    .filter(|(db, _)| db == s.as_db())
+                    .map(|(_, n)| *n)
+                    .sum(),
+            )
+        })
         .collect();
     Ok(Overview {
         display_name: staff.display_name,

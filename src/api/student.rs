@@ -79,7 +79,10 @@ pub struct StudentInfo {
 
 impl StudentInfo {
     pub fn status(&self) -> Status {
-        self.verification.as_ref().map(|v| v.status).unwrap_or(Status::Unverified)
+        self.verification
+            .as_ref()
+            .map(|v| v.status)
+            .unwrap_or(Status::Unverified)
     }
 }
 
@@ -184,7 +187,9 @@ mod ssr {
 
     pub async fn load_info(student_id: i64) -> Result<StudentInfo, AppError> {
         let state = AppState::current()?;
-        let record = students::record_by_id(&state.pool, student_id).await?.ok_or(AppError::NotFound)?;
+        let record = students::record_by_id(&state.pool, student_id)
+            .await?
+            .ok_or(AppError::NotFound)?;
         let verification = verifications::find(&state.pool, student_id).await?;
         let d = &state.divisions;
         Ok(StudentInfo {
@@ -192,7 +197,9 @@ mod ssr {
                 student_no: record.student_no,
                 exam_no: record.exam_no,
                 name: record.name,
-                gender: codes::name_of(codes::GENDERS, &record.gender).unwrap_or("").to_string(),
+                gender: codes::name_of(codes::GENDERS, &record.gender)
+                    .unwrap_or("")
+                    .to_string(),
                 id_number: IdNumber::parse_legacy(&record.id_number)
                     .map(|id| id.masked())
                     .unwrap_or_else(|_| "******".to_string()),
@@ -201,7 +208,8 @@ mod ssr {
                 major_code: record.major_code,
                 major_direction: record.major_direction,
                 class_name: record.class_name,
-                level: EducationLevel::parse(&record.education_level).unwrap_or(EducationLevel::Bachelor),
+                level: EducationLevel::parse(&record.education_level)
+                    .unwrap_or(EducationLevel::Bachelor),
                 study_years: record.study_years,
                 enrolled_on: record.enrolled_on,
                 graduating_on: record.graduating_on,
@@ -223,7 +231,9 @@ mod ssr {
 
     pub async fn start(student: &StudentCaller) -> Result<StudentInfo, AppError> {
         let state = AppState::current()?;
-        let record = students::record_by_id(&state.pool, student.id).await?.ok_or(AppError::NotFound)?;
+        let record = students::record_by_id(&state.pool, student.id)
+            .await?
+            .ok_or(AppError::NotFound)?;
         let mut tx = crate::server::db::begin_write(&state.pool).await?;
         if verifications::start(&mut tx, student.id, &record.values).await? {
             audit::record(
@@ -257,9 +267,12 @@ mod ssr {
         submission_id: &str,
     ) -> Result<StudentInfo, AppError> {
         let state = AppState::current()?;
-        let record = students::record_by_id(&state.pool, student.id).await?.ok_or(AppError::NotFound)?;
+        let record = students::record_by_id(&state.pool, student.id)
+            .await?
+            .ok_or(AppError::NotFound)?;
         let ctx = StudentContext {
-            level: EducationLevel::parse(&record.education_level).unwrap_or(EducationLevel::Bachelor),
+            level: EducationLevel::parse(&record.education_level)
+                .unwrap_or(EducationLevel::Bachelor),
         };
         // Parse again on the server: the browser's check is a comfort only.
         let parsed = match intent {
@@ -286,13 +299,17 @@ mod ssr {
             .await?
             .ok_or_else(|| AppError::Rejected("请先点击“开始核验”".to_string()))?;
         let submitting = matches!(intent, Intent::Submit);
-        if submitting && !submission_id.is_empty() && current.last_submission_id.as_deref() == Some(submission_id) {
+        if submitting
+            && !submission_id.is_empty()
+            && current.last_submission_id.as_deref() == Some(submission_id)
+        {
             // The same submit arrived again (double click, retry): it was applied already.
             drop(tx);
             return load_info(student.id).await;
         }
         let next_status = if submitting {
-            transition(current.status, Action::Submit, Actor::Student).map_err(AppError::Rejected)?
+            transition(current.status, Action::Submit, Actor::Student)
+                .map_err(AppError::Rejected)?
         } else if current.status.student_may_edit() {
             current.status
         } else {
@@ -355,9 +372,14 @@ mod ssr {
     pub async fn withdraw(student: &StudentCaller, version: i64) -> Result<StudentInfo, AppError> {
         let state = AppState::current()?;
         let mut tx = crate::server::db::begin_write(&state.pool).await?;
-        let current = verifications::find(&mut *tx, student.id).await?.ok_or(AppError::NotFound)?;
-        let next = transition(current.status, Action::Withdraw, Actor::Student).map_err(AppError::Rejected)?;
-        if current.version != version || !verifications::set_status(&mut tx, student.id, version, next).await? {
+        let current = verifications::find(&mut *tx, student.id)
+            .await?
+            .ok_or(AppError::NotFound)?;
+        let next = transition(current.status, Action::Withdraw, Actor::Student)
+            .map_err(AppError::Rejected)?;
+        if current.version != version
+            || !verifications::set_status(&mut tx, student.id, version, next).await?
+        {
             return Err(AppError::conflict());
         }
         audit::record(

@@ -28,36 +28,40 @@ pub fn DivisionPicker(
         on_change.run(path.with(|p| p.last().cloned().unwrap_or_default()));
     };
 
-    let select = move |depth: usize, id: &'static str, label: &'static str, options: Resource<Result<Vec<DivisionOption>, crate::error::AppError>>| {
-        view! {
-            <select
-                id=id
-                aria-label=(depth > 0).then_some(label)
-                aria-invalid=move || invalid.get().to_string()
-                on:change=move |ev| choose(depth, event_target_value(&ev))
-                on:blur=move |_| on_blur.run(())
-            >
-                <option value="">{format!("请选择{label}")}</option>
-                {move || {
-                    let selected = level(depth);
-                    options
-                        .get()
-                        .and_then(|r| r.ok())
-                        .unwrap_or_default()
-                        .into_iter()
-                        .map(|o| {
-                            let is_selected = o.code == selected;
-                            view! {
-                                <option value=o.code.clone() selected=is_selected prop:selected=is_selected>
-                                    {o.name}
-                                </option>
-                            }
-                        })
-                        .collect_view()
-                }}
-            </select>
-        }
-    };
+    let select =
+        move |depth: usize,
+              id: &'static str,
+              label: &'static str,
+              options: Resource<Result<Vec<DivisionOption>, crate::error::AppError>>| {
+            view! {
+                <select
+                    id=id
+                    aria-label=(depth > 0).then_some(label)
+                    aria-invalid=move || invalid.get().to_string()
+                    on:change=move |ev| choose(depth, event_target_value(&ev))
+                    on:blur=move |_| on_blur.run(())
+                >
+                    <option value="">{format!("请选择{label}")}</option>
+                    {move || {
+                        let selected = level(depth);
+                        options
+                            .get()
+                            .and_then(|r| r.ok())
+                            .unwrap_or_default()
+                            .into_iter()
+                            .map(|o| {
+                                let is_selected = o.code == selected;
+                                view! {
+                                    <option value=o.code.clone() selected=is_selected prop:selected=is_selected>
+                                        {o.name}
+                                    </option>
+                                }
+                            })
+                            .collect_view()
+                    }}
+                </select>
+            }
+        };
 
     let has_options = move |r: Resource<Result<Vec<DivisionOption>, crate::error::AppError>>| {
         r.get().and_then(|r| r.ok()).is_some_and(|v| !v.is_empty())
@@ -79,5 +83,9 @@ pub fn DivisionPicker(
 }
 
 async fn load_children(parent: String) -> Result<Vec<DivisionOption>, crate::error::AppError> {
-    if parent.is_empty() { Ok(Vec::new()) } else { division_children(parent).await }
+    if parent.is_empty() {
+        Ok(Vec::new())
+    } else {
+        division_children(parent).await
+    }
 }

@@ -14,13 +14,19 @@ pub const SESSION_COOKIE: &str = "sy_session";
 
 /// argon2id with the OWASP minimum: 19 MiB, 2 passes, 1 lane.
 fn hasher() -> Argon2<'static> {
-    Argon2::new(Algorithm::Argon2id, Version::V0x13, Params::new(19_456, 2, 1, None).expect("valid argon2 parameters"))
+    Argon2::new(
+        Algorithm::Argon2id,
+        Version::V0x13,
+        Params::new(19_456, 2, 1, None).expect("valid argon2 parameters"),
+    )
 }
 
 fn hash_blocking(password: &str) -> Result<String, argon2::password_hash::Error> {
     let salt_bytes: [u8; 16] = rand::random();
     let salt = SaltString::encode_b64(&salt_bytes)?;
-    Ok(hasher().hash_password(password.as_bytes(), &salt)?.to_string())
+    Ok(hasher()
+        .hash_password(password.as_bytes(), &salt)?
+        .to_string())
 }
 
 /// A hash of nothing in particular, verified when an account is unknown or still on its default
@@ -45,7 +51,11 @@ pub async fn hash_password(password: String) -> Result<String, AppError> {
 
 /// Checks `password` against `stored`; with no stored hash, against `fallback` (the default
 /// password), always spending one argon2 verification.
-pub async fn verify_password(stored: Option<String>, fallback: Option<String>, password: String) -> bool {
+pub async fn verify_password(
+    stored: Option<String>,
+    fallback: Option<String>,
+    password: String,
+) -> bool {
     tokio::task::spawn_blocking(move || {
         let hash = stored.as_deref().unwrap_or_else(|| dummy_hash());
         let hashed_ok = PasswordHash::new(hash)
@@ -113,8 +123,14 @@ fn set_cookie(value: String) {
 }
 
 fn session_cookie(config: &super::Config, token: &str, max_age_secs: i64) -> String {
-    let secure = if config.secure_cookies { "; Secure" } else { "" };
-    format!("{SESSION_COOKIE}={token}; Path=/; HttpOnly; SameSite=Lax; Max-Age={max_age_secs}{secure}")
+    let secure = if config.secure_cookies {
+        "; Secure"
+    } else {
+        ""
+    };
+    format!(
+        "{SESSION_COOKIE}={token}; Path=/; HttpOnly; SameSite=Lax; Max-Age={max_age_secs}{secure}"
+    )
 }
 
 #[derive(Clone, Debug)]
@@ -164,11 +180,19 @@ pub async fn caller() -> Result<Option<Caller>, AppError> {
         return Ok(None);
     };
     let now = chrono::Utc::now();
-    let parse = |s: &str| chrono::DateTime::parse_from_rfc3339(s).map(|d| d.with_timezone(&chrono::Utc)).ok();
-    let (Some(expires), Some(last_seen)) = (parse(&session.expires_at), parse(&session.last_seen_at)) else {
+    let parse = |s: &str| {
+        chrono::DateTime::parse_from_rfc3339(s)
+            .map(|d| d.with_timezone(&chrono::Utc))
+            .ok()
+    };
+    let (Some(expires), Some(last_seen)) =
+        (parse(&session.expires_at), parse(&session.last_seen_at))
+    else {
         return Ok(None);
     };
-    if expires <= now || last_seen + chrono::Duration::minutes(state.config.session_idle_minutes) <= now {
+    if expires <= now
+        || last_seen + chrono::Duration::minutes(state.config.session_idle_minutes) <= now
+    {
         accounts::delete_session(&state.pool, &hash).await?;
         return Ok(None);
     }
@@ -177,14 +201,16 @@ pub async fn caller() -> Result<Option<Caller>, AppError> {
         accounts::touch_session(&state.pool, &hash).await?;
     }
     Ok(match session.owner() {
-        Some(SessionOwner::Student(id)) => students::account_by_id(&state.pool, id).await?.map(|a| {
-            Caller::Student(StudentCaller {
-                id: a.id,
-                student_no: a.student_no,
-                name: a.name,
-                must_change_password: a.must_change_password,
+        Some(SessionOwner::Student(id)) => {
+            students::account_by_id(&state.pool, id).await?.map(|a| {
+                Caller::Student(StudentCaller {
+                    id: a.id,
+                    student_no: a.student_no,
+                    name: a.name,
+                    must_change_password: a.must_change_password,
+                })
             })
-        }),
+        }
         Some(SessionOwner::Staff(id)) => accounts::staff_by_id(&state.pool, id).await?.map(|s| {
             Caller::Staff(StaffCaller {
                 id: s.id,
@@ -232,7 +258,11 @@ async fn start_session(state: &AppState, owner: SessionOwner) -> Result<(), AppE
 const WRONG_CREDENTIALS: &str = "账号或密码错误";
 
 fn require_present(field: &str, value: &str, message: &str) -> Result<(), AppError> {
-    if value.trim().is_empty() { Err(AppError::field(field, message)) } else { Ok(()) }
+    if value.trim().is_empty() {
+        Err(AppError::field(field, message))
+    } else {
+        Ok(())
+    }
 }
 
 pub async fn login_student(student_no: &str, password: &str) -> Result<(), AppError> {
@@ -244,7 +274,9 @@ pub async fn login_student(student_no: &str, password: &str) -> Result<(), AppEr
     let (stored, fallback) = match &account {
         Some(a) => (
             a.password_hash.clone(),
-            crate::domain::identity::IdNumber::parse(&a.id_number).ok().map(|id| id.default_password()),
+            crate::domain::identity::IdNumber::parse(&a.id_number)
+                .ok()
+                .map(|id| id.default_password()),
         ),
         None => (None, None),
     };
@@ -289,7 +321,12 @@ pub async fn login_staff(username: &str, password: &str) -> Result<(), AppError>
     require_present("username", username, "请输入用户名")?;
     require_present("password", password, "请输入密码")?;
     let account = accounts::staff_by_username(&state.pool, username).await?;
-    let ok = verify_password(account.as_ref().map(|a| a.password_hash.clone()), None, password.to_string()).await;
+    let ok = verify_password(
+        account.as_ref().map(|a| a.password_hash.clone()),
+        None,
+        password.to_string(),
+    )
+    .await;
     let addr = client_addr();
     let actor = format!("staff:{username}");
     match account {
@@ -297,7 +334,12 @@ pub async fn login_staff(username: &str, password: &str) -> Result<(), AppError>
             start_session(&state, SessionOwner::Staff(a.id)).await?;
             audit::record(
                 &state.pool,
-                audit::Entry { actor: &actor, action: "login", client_addr: addr.as_deref(), ..Default::default() },
+                audit::Entry {
+                    actor: &actor,
+                    action: "login",
+                    client_addr: addr.as_deref(),
+                    ..Default::default()
+                },
             )
             .await?;
             Ok(())

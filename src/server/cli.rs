@@ -15,7 +15,10 @@ const USAGE: &str = "用法:
 pub fn main() -> ExitCode {
     init_tracing();
     let args: Vec<String> = std::env::args().skip(1).collect();
-    let runtime = match tokio::runtime::Builder::new_multi_thread().enable_all().build() {
+    let runtime = match tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+    {
         Ok(rt) => rt,
         Err(e) => {
             eprintln!("cannot start the async runtime: {e}");
@@ -33,13 +36,20 @@ pub fn main() -> ExitCode {
 
 fn init_tracing() {
     use tracing_subscriber::EnvFilter;
-    let filter = EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("info,sqlx=warn"));
-    let _ = tracing_subscriber::fmt().with_env_filter(filter).with_target(false).try_init();
+    let filter =
+        EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("info,sqlx=warn"));
+    let _ = tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_target(false)
+        .try_init();
 }
 
 /// Value of `--flag value` in `args`.
 fn flag<'a>(args: &'a [String], name: &str) -> Option<&'a str> {
-    args.iter().position(|a| a == name).and_then(|i| args.get(i + 1)).map(String::as_str)
+    args.iter()
+        .position(|a| a == name)
+        .and_then(|i| args.get(i + 1))
+        .map(String::as_str)
 }
 
 async fn run(args: Vec<String>) -> Result<(), String> {
@@ -52,9 +62,12 @@ async fn run(args: Vec<String>) -> Result<(), String> {
             http::serve(state, addr).await
         }
         Some("import-roster") => {
-            let path = args.get(1).ok_or_else(|| format!("缺少名单文件\n{USAGE}"))?;
+            let path = args
+                .get(1)
+                .ok_or_else(|| format!("缺少名单文件\n{USAGE}"))?;
             let pool = db::connect(&config.database_url).await?;
-            let text = std::fs::read_to_string(path).map_err(|e| format!("无法读取 {path}: {e}"))?;
+            let text =
+                std::fs::read_to_string(path).map_err(|e| format!("无法读取 {path}: {e}"))?;
             let started = std::time::Instant::now();
             let report = roster::import_csv(&pool, &text).await?;
             println!("{}", report.summary());
@@ -68,29 +81,41 @@ async fn run(args: Vec<String>) -> Result<(), String> {
             Ok(())
         }
         Some("add-staff") => {
-            let username = args.get(1).filter(|u| !u.starts_with("--")).ok_or_else(|| format!("缺少用户名\n{USAGE}"))?;
-            let password = std::env::var("SHENGYUAN_PASSWORD").map_err(|_| "请在环境变量 SHENGYUAN_PASSWORD 中给出密码".to_string())?;
+            let username = args
+                .get(1)
+                .filter(|u| !u.starts_with("--"))
+                .ok_or_else(|| format!("缺少用户名\n{USAGE}"))?;
+            let password = std::env::var("SHENGYUAN_PASSWORD")
+                .map_err(|_| "请在环境变量 SHENGYUAN_PASSWORD 中给出密码".to_string())?;
             let school = args.iter().any(|a| a == "--school");
             let college = flag(&args, "--college");
             if school == college.is_some() {
-                return Err(format!("请指定 --school 或 --college <院系名称>（二选一）\n{USAGE}"));
+                return Err(format!(
+                    "请指定 --school 或 --college <院系名称>（二选一）\n{USAGE}"
+                ));
             }
             let display_name = flag(&args, "--name").unwrap_or(username);
             let pool = db::connect(&config.database_url).await?;
             super::demo::add_staff(&pool, username, display_name, &password, college).await?;
             println!(
                 "已保存教师账号 {username}（{}）",
-                college.map(|c| format!("学院：{c}")).unwrap_or_else(|| "学校".to_string())
+                college
+                    .map(|c| format!("学院：{c}"))
+                    .unwrap_or_else(|| "学校".to_string())
             );
             Ok(())
         }
         Some("demo") => {
             let students = match flag(&args, "--students") {
-                Some(n) => n.parse::<usize>().map_err(|_| format!("--students 需要一个正整数，而不是 {n}"))?,
+                Some(n) => n
+                    .parse::<usize>()
+                    .map_err(|_| format!("--students 需要一个正整数，而不是 {n}"))?,
                 None => 300,
             };
             let seed = match flag(&args, "--seed") {
-                Some(n) => n.parse::<u64>().map_err(|_| format!("--seed 需要一个整数，而不是 {n}"))?,
+                Some(n) => n
+                    .parse::<u64>()
+                    .map_err(|_| format!("--seed 需要一个整数，而不是 {n}"))?,
                 None => 2023,
             };
             let divisions = super::Divisions::load(&config.divisions_path)?;

@@ -45,7 +45,10 @@ impl Config {
     pub fn for_database(database_url: &str) -> Self {
         Config {
             database_url: database_url.to_string(),
-            divisions_path: PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/data/divisions.csv")),
+            divisions_path: PathBuf::from(concat!(
+                env!("CARGO_MANIFEST_DIR"),
+                "/data/divisions.csv"
+            )),
             secure_cookies: false,
             session_idle_minutes: 30,
             session_max_hours: 12,

@@ -33,8 +33,12 @@ pub async fn add_staff(
         ),
         None => None,
     };
-    let hash = super::auth::hash_password(password.to_string()).await.map_err(|e| e.to_string())?;
-    accounts::upsert_staff(pool, username, display_name, &hash, college_id).await.map_err(|e| e.to_string())
+    let hash = super::auth::hash_password(password.to_string())
+        .await
+        .map_err(|e| e.to_string())?;
+    accounts::upsert_staff(pool, username, display_name, &hash, college_id)
+        .await
+        .map_err(|e| e.to_string())
 }
 
 struct Major {
@@ -53,8 +57,22 @@ struct College {
     majors: &'static [Major],
 }
 
-const fn m(name: &'static str, code: &'static str, short: &'static str, normal: bool, level: &'static str, weight: u32) -> Major {
-    Major { name, code, short, normal, level, weight }
+const fn m(
+    name: &'static str,
+    code: &'static str,
+    short: &'static str,
+    normal: bool,
+    level: &'static str,
+    weight: u32,
+) -> Major {
+    Major {
+        name,
+        code,
+        short,
+        normal,
+        level,
+        weight,
+    }
 }
 
 const COLLEGES: &[College] = &[
@@ -89,7 +107,10 @@ const COLLEGES: &[College] = &[
     College {
         name: "外国语学院",
         login: "fl",
-        majors: &[m("英语", "050201", "英语", true, "本科", 8), m("日语", "050207", "日语", false, "本科", 3)],
+        majors: &[
+            m("英语", "050201", "英语", true, "本科", 8),
+            m("日语", "050207", "日语", false, "本科", 3),
+        ],
     },
     College {
         name: "商学院",
@@ -103,18 +124,40 @@ const COLLEGES: &[College] = &[
 ];
 
 const SURNAMES: &[&str] = &[
-    "王", "李", "张", "刘", "陈", "杨", "黄", "赵", "吴", "周", "徐", "孙", "马", "朱", "胡", "郭", "何", "林", "罗", "高",
-    "郑", "梁", "谢", "宋", "唐", "许", "韩", "邓", "冯", "曹", "彭", "曾", "肖", "田", "董", "潘", "袁", "蒋", "蔡", "余",
-    "欧阳", "司马",
+    "王", "李", "张", "刘", "陈", "杨", "黄", "赵", "吴", "周", "徐", "孙", "马", "朱", "胡", "郭",
+    "何", "林", "罗", "高", "郑", "梁", "谢", "宋", "唐", "许", "韩", "邓", "冯", "曹", "彭", "曾",
+    "肖", "田", "董", "潘", "袁", "蒋", "蔡", "余", "欧阳", "司马",
 ];
 const GIVEN: &[&str] = &[
-    "伟", "芳", "娜", "敏", "静", "丽", "强", "磊", "军", "洋", "勇", "艳", "杰", "娟", "涛", "明", "超", "秀", "霞", "平",
-    "刚", "桂", "思", "雨", "欣", "宇", "浩", "轩", "梓", "涵", "子", "晨", "博", "佳", "嘉", "琪", "文", "颖", "鑫", "婷",
+    "伟", "芳", "娜", "敏", "静", "丽", "强", "磊", "军", "洋", "勇", "艳", "杰", "娟", "涛", "明",
+    "超", "秀", "霞", "平", "刚", "桂", "思", "雨", "欣", "宇", "浩", "轩", "梓", "涵", "子", "晨",
+    "博", "佳", "嘉", "琪", "文", "颖", "鑫", "婷",
 ];
 const HEADERS: [&str; 24] = [
-    "学号", "考生号", "姓名", "性别", "身份证号", "民族", "政治面貌", "学历层次", "院系", "专业", "专业代码", "专业方向",
-    "班级", "学制", "入学时间", "毕业时间", "培养方式", "定向单位", "师范生类别", "生源所在地代码", "城乡生源", "手机号码",
-    "电子邮箱", "QQ号码",
+    "学号",
+    "考生号",
+    "姓名",
+    "性别",
+    "身份证号",
+    "民族",
+    "政治面貌",
+    "学历层次",
+    "院系",
+    "专业",
+    "专业代码",
+    "专业方向",
+    "班级",
+    "学制",
+    "入学时间",
+    "毕业时间",
+    "培养方式",
+    "定向单位",
+    "师范生类别",
+    "生源所在地代码",
+    "城乡生源",
+    "手机号码",
+    "电子邮箱",
+    "QQ号码",
 ];
 
 fn pick<'a, T>(rng: &mut StdRng, items: &'a [T]) -> &'a T {
@@ -122,7 +165,9 @@ fn pick<'a, T>(rng: &mut StdRng, items: &'a [T]) -> &'a T {
 }
 
 fn digits(rng: &mut StdRng, n: usize) -> String {
-    (0..n).map(|_| char::from(b'0' + rng.random_range(0..10u8))).collect()
+    (0..n)
+        .map(|_| char::from(b'0' + rng.random_range(0..10u8)))
+        .collect()
 }
 
 /// Generates `count` students as roster rows (headers first).
@@ -133,13 +178,21 @@ pub fn generate(divisions: &Divisions, count: usize, seed: u64) -> (Vec<String>,
         .children("")
         .iter()
         .flat_map(|p| divisions.children(&p.code))
-        .flat_map(|c| if divisions.has_children(&c.code) { divisions.children(&c.code) } else { vec![c] })
+        .flat_map(|c| {
+            if divisions.has_children(&c.code) {
+                divisions.children(&c.code)
+            } else {
+                vec![c]
+            }
+        })
         .map(|d| d.code)
         .filter(|c| origin::is_selectable(c) && origin::level_of(c) == Some(DivisionLevel::County))
         .collect();
     let hunan: Vec<&String> = counties.iter().filter(|c| c.starts_with("43")).collect();
-    let majors: Vec<(&College, &Major)> =
-        COLLEGES.iter().flat_map(|c| c.majors.iter().map(move |m| (c, m))).collect();
+    let majors: Vec<(&College, &Major)> = COLLEGES
+        .iter()
+        .flat_map(|c| c.majors.iter().map(move |m| (c, m)))
+        .collect();
     let total_weight: u32 = majors.iter().map(|(_, m)| m.weight).sum();
     let mut seq = vec![0u32; majors.len()];
 
@@ -164,11 +217,27 @@ pub fn generate(divisions: &Divisions, count: usize, seed: u64) -> (Vec<String>,
             "硕士" => (2020, 3, 1996),
             _ => (2019, 4, 2000),
         };
-        let college_no = COLLEGES.iter().position(|c| c.name == college.name).unwrap_or(0) + 1;
-        let major_no = college.majors.iter().position(|m2| std::ptr::eq(m2, major)).unwrap_or(0) + 1;
-        let student_no = format!("{enrolled_year}{college_no:02}{major_no:02}{:04}", seq[index]);
+        let college_no = COLLEGES
+            .iter()
+            .position(|c| c.name == college.name)
+            .unwrap_or(0)
+            + 1;
+        let major_no = college
+            .majors
+            .iter()
+            .position(|m2| std::ptr::eq(m2, major))
+            .unwrap_or(0)
+            + 1;
+        let student_no = format!(
+            "{enrolled_year}{college_no:02}{major_no:02}{:04}",
+            seq[index]
+        );
 
-        let home = if rng.random_bool(0.7) && !hunan.is_empty() { pick(&mut rng, &hunan).to_string() } else { pick(&mut rng, &counties).clone() };
+        let home = if rng.random_bool(0.7) && !hunan.is_empty() {
+            pick(&mut rng, &hunan).to_string()
+        } else {
+            pick(&mut rng, &counties).clone()
+        };
         let female = rng.random_bool(0.5);
         let birth = format!(
             "{}{:02}{:02}",
@@ -177,24 +246,48 @@ pub fn generate(divisions: &Divisions, count: usize, seed: u64) -> (Vec<String>,
             rng.random_range(1..=28)
         );
         let order = rng.random_range(0..50u32) * 2 + u32::from(!female);
-        let id_number = identity::with_check_digit(&format!("{home}{birth}{:02}{order}", rng.random_range(10..99)));
-        let name = format!("{}{}{}", pick(&mut rng, SURNAMES), pick(&mut rng, GIVEN), if rng.random_bool(0.6) { *pick(&mut rng, GIVEN) } else { "" });
+        let id_number = identity::with_check_digit(&format!(
+            "{home}{birth}{:02}{order}",
+            rng.random_range(10..99)
+        ));
+        let name = format!(
+            "{}{}{}",
+            pick(&mut rng, SURNAMES),
+            pick(&mut rng, GIVEN),
+            if rng.random_bool(0.6) {
+                *pick(&mut rng, GIVEN)
+            } else {
+                ""
+            }
+        );
 
         let postgraduate = major.level != "本科";
         let (training, sponsor, normal) = if postgraduate {
             if major.level == "硕士" && major.code == "045104" && rng.random_bool(0.15) {
-                ("2", format!("{}教育局", divisions.name(&home).unwrap_or("某县")), "2")
+                (
+                    "2",
+                    format!("{}教育局", divisions.name(&home).unwrap_or("某县")),
+                    "2",
+                )
             } else {
                 ("1", String::new(), "2")
             }
         } else if major.normal && rng.random_bool(0.12) {
             ("2", "湖南省教育厅".to_string(), "12")
         } else if rng.random_bool(0.01) {
-            ("2", "吐鲁番市人民政府".to_string(), if major.normal { "1" } else { "2" })
+            (
+                "2",
+                "吐鲁番市人民政府".to_string(),
+                if major.normal { "1" } else { "2" },
+            )
         } else {
             ("1", String::new(), if major.normal { "1" } else { "2" })
         };
-        let ethnicity = if rng.random_bool(0.88) { "01" } else { *pick(&mut rng, &["03", "06", "12", "13", "15"]) };
+        let ethnicity = if rng.random_bool(0.88) {
+            "01"
+        } else {
+            *pick(&mut rng, &["03", "06", "12", "13", "15"])
+        };
         let political = match rng.random_range(0..100) {
             0..5 => "01",
             5..15 => "02",
@@ -202,15 +295,45 @@ pub fn generate(divisions: &Divisions, count: usize, seed: u64) -> (Vec<String>,
             _ => "13",
         };
         // The school record is not clean: a few origins stop at city level, a few QQs carry letters.
-        let origin_code = if rng.random_bool(0.05) { format!("{}00", &home[..4]) } else { home.clone() };
+        let origin_code = if rng.random_bool(0.05) {
+            format!("{}00", &home[..4])
+        } else {
+            home.clone()
+        };
         let qq_len = rng.random_range(5..10);
         let qq_number = format!("{}{}", rng.random_range(1..10), digits(&mut rng, qq_len));
-        let qq = if rng.random_bool(0.03) { format!("{qq_number}a") } else { qq_number.clone() };
-        let mobile = if rng.random_bool(0.02) { String::new() } else { format!("1{}{}", pick(&mut rng, &["3", "5", "7", "8", "9"]), digits(&mut rng, 9)) };
-        let class_name = if postgraduate { String::new() } else { format!("{}{}{:02}", major.short, enrolled_year % 100, rng.random_range(1..=3)) };
+        let qq = if rng.random_bool(0.03) {
+            format!("{qq_number}a")
+        } else {
+            qq_number.clone()
+        };
+        let mobile = if rng.random_bool(0.02) {
+            String::new()
+        } else {
+            format!(
+                "1{}{}",
+                pick(&mut rng, &["3", "5", "7", "8", "9"]),
+                digits(&mut rng, 9)
+            )
+        };
+        let class_name = if postgraduate {
+            String::new()
+        } else {
+            format!(
+                "{}{}{:02}",
+                major.short,
+                enrolled_year % 100,
+                rng.random_range(1..=3)
+            )
+        };
         rows.push(vec![
             student_no,
-            format!("{}{}{}", enrolled_year % 100, &home[..2], digits(&mut rng, 10)),
+            format!(
+                "{}{}{}",
+                enrolled_year % 100,
+                &home[..2],
+                digits(&mut rng, 10)
+            ),
             name,
             if female { "女" } else { "男" }.to_string(),
             id_number,
@@ -229,7 +352,12 @@ pub fn generate(divisions: &Divisions, count: usize, seed: u64) -> (Vec<String>,
             sponsor,
             normal.to_string(),
             origin_code,
-            if rng.random_bool(0.55) { "农村" } else { "城镇" }.to_string(),
+            if rng.random_bool(0.55) {
+                "农村"
+            } else {
+                "城镇"
+            }
+            .to_string(),
             mobile,
             format!("{qq_number}@qq.com"),
             qq,
@@ -250,28 +378,53 @@ pub fn to_csv(headers: &[String], rows: &[Vec<String>]) -> Result<String, String
 }
 
 /// `shengyuan demo`: imports a generated cohort and creates demo staff accounts.
-pub async fn run(pool: &SqlitePool, divisions: &Divisions, count: usize, seed: u64) -> Result<(), String> {
+pub async fn run(
+    pool: &SqlitePool,
+    divisions: &Divisions,
+    count: usize,
+    seed: u64,
+) -> Result<(), String> {
     let (headers, rows) = generate(divisions, count, seed);
     let first = rows.first().cloned();
     let started = std::time::Instant::now();
     let numbered = rows.into_iter().enumerate().map(|(i, r)| (i as u64 + 2, r));
     let parsed = roster::parse_rows(&headers, numbered)?;
     let report = roster::apply(pool, parsed, "system:demo").await?;
-    println!("{}（用时 {:.2} 秒）", report.summary(), started.elapsed().as_secs_f64());
+    println!(
+        "{}（用时 {:.2} 秒）",
+        report.summary(),
+        started.elapsed().as_secs_f64()
+    );
 
-    let password = std::env::var("SHENGYUAN_PASSWORD").unwrap_or_else(|_| DEMO_STAFF_PASSWORD.to_string());
+    let password =
+        std::env::var("SHENGYUAN_PASSWORD").unwrap_or_else(|_| DEMO_STAFF_PASSWORD.to_string());
     add_staff(pool, "school", "招生就业处", &password, None).await?;
     for college in COLLEGES {
-        add_staff(pool, college.login, &format!("{}辅导员", college.name), &password, Some(college.name)).await?;
+        add_staff(
+            pool,
+            college.login,
+            &format!("{}辅导员", college.name),
+            &password,
+            Some(college.name),
+        )
+        .await?;
     }
     println!("演示账号：");
     if let Some(row) = first {
-        let default_password = identity::IdNumber::parse(&row[4]).map(|id| id.default_password()).unwrap_or_default();
-        println!("  学生  学号 {}  密码 {}（身份证号后六位）  {} {}", row[0], default_password, row[2], row[8]);
+        let default_password = identity::IdNumber::parse(&row[4])
+            .map(|id| id.default_password())
+            .unwrap_or_default();
+        println!(
+            "  学生  学号 {}  密码 {}（身份证号后六位）  {} {}",
+            row[0], default_password, row[2], row[8]
+        );
     }
     println!("  学校  用户名 school  密码 {password}");
     for college in COLLEGES {
-        println!("  学院  用户名 {}  密码 {password}  {}", college.login, college.name);
+        println!(
+            "  学院  用户名 {}  密码 {password}  {}",
+            college.login, college.name
+        );
     }
     Ok(())
 }

@@ -94,11 +94,17 @@ impl Divisions {
                 .filter(|c| origin::level_of(c) == Some(DivisionLevel::Province))
                 .collect()
         } else {
-            self.children.get(parent).map(|v| v.iter().collect()).unwrap_or_default()
+            self.children
+                .get(parent)
+                .map(|v| v.iter().collect())
+                .unwrap_or_default()
         };
         codes
             .into_iter()
-            .map(|code| Division { code: code.clone(), name: self.names[code].clone() })
+            .map(|code| Division {
+                code: code.clone(),
+                name: self.names[code].clone(),
+            })
             .collect()
     }
 
@@ -111,7 +117,9 @@ impl Divisions {
         let mut parts = Vec::new();
         let mut current = Some(code.to_string());
         while let Some(c) = current {
-            let Some(name) = self.names.get(&c) else { break };
+            let Some(name) = self.names.get(&c) else {
+                break;
+            };
             // Placeholder groupings such as 湖北省-自治区直辖县级行政区划 add nothing to a name.
             if !name.contains("直辖县级") {
                 parts.push(name.clone());
@@ -128,8 +136,11 @@ mod tests {
     use super::*;
 
     fn bundled() -> Divisions {
-        Divisions::load(Path::new(concat!(env!("CARGO_MANIFEST_DIR"), "/data/divisions.csv")))
-            .expect("bundled list loads")
+        Divisions::load(Path::new(concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/data/divisions.csv"
+        )))
+        .expect("bundled list loads")
     }
 
     #[test]

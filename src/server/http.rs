@@ -18,15 +18,28 @@ const BODY_LIMIT: usize = 2 * 1024 * 1024;
 /// Leptos options from Cargo.toml and the `LEPTOS_*` environment variables.
 pub fn leptos_options() -> Result<LeptosOptions, String> {
     let manifest = std::path::Path::new("Cargo.toml");
-    let conf = if manifest.exists() { get_configuration(Some("Cargo.toml")) } else { get_configuration(None) };
-    conf.map(|c| c.leptos_options).map_err(|e| format!("Leptos configuration: {e}"))
+    let conf = if manifest.exists() {
+        get_configuration(Some("Cargo.toml"))
+    } else {
+        get_configuration(None)
+    };
+    conf.map(|c| c.leptos_options)
+        .map_err(|e| format!("Leptos configuration: {e}"))
 }
 
 /// Opens the database, loads the division list: everything a router needs.
-pub async fn build_state(config: Config, leptos_options: LeptosOptions) -> Result<AppState, String> {
+pub async fn build_state(
+    config: Config,
+    leptos_options: LeptosOptions,
+) -> Result<AppState, String> {
     let divisions = Divisions::load(&config.divisions_path)?;
     let pool = super::db::connect(&config.database_url).await?;
-    Ok(AppState { leptos_options, pool, config: Arc::new(config), divisions: Arc::new(divisions) })
+    Ok(AppState {
+        leptos_options,
+        pool,
+        config: Arc::new(config),
+        divisions: Arc::new(divisions),
+    })
 }
 
 pub fn router(state: AppState) -> Router {
@@ -69,10 +82,13 @@ pub async fn serve(state: AppState, addr: SocketAddr) -> Result<(), String> {
         });
     tracing::info!("listening on http://{addr}");
     println!("Shengyuan 正在运行: http://{addr}");
-    axum::serve(listener, router(state).into_make_service_with_connect_info::<SocketAddr>())
-        .with_graceful_shutdown(shutdown_signal())
-        .await
-        .map_err(|e| format!("server error: {e}"))
+    axum::serve(
+        listener,
+        router(state).into_make_service_with_connect_info::<SocketAddr>(),
+    )
+    .with_graceful_shutdown(shutdown_signal())
+    .await
+    .map_err(|e| format!("server error: {e}"))
 }
 
 async fn shutdown_signal() {
@@ -81,7 +97,8 @@ async fn shutdown_signal() {
     };
     #[cfg(unix)]
     let terminate = async {
-        if let Ok(mut s) = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+        if let Ok(mut s) = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate())
+        {
             s.recv().await;
         }
     };

@@ -48,21 +48,42 @@ const HEADERS: &[(Column, &[&str])] = &[
     (Column::ExamNo, &["考生号", "ksh"]),
     (Column::Name, &["姓名", "xm"]),
     (Column::Gender, &["性别", "性别代码", "xbdm"]),
-    (Column::IdNumber, &["身份证号", "身份证号码", "证件号码", "sfzh"]),
+    (
+        Column::IdNumber,
+        &["身份证号", "身份证号码", "证件号码", "sfzh"],
+    ),
     (Column::Ethnicity, &["民族", "民族代码", "mzdm"]),
     (Column::Political, &["政治面貌", "政治面貌代码", "zzmmdm"]),
-    (Column::EducationLevel, &["学历层次", "学历", "学历代码", "xldm"]),
-    (Column::College, &["院系", "所在院系", "学院", "院系名称", "学院名称"]),
+    (
+        Column::EducationLevel,
+        &["学历层次", "学历", "学历代码", "xldm"],
+    ),
+    (
+        Column::College,
+        &["院系", "所在院系", "学院", "院系名称", "学院名称"],
+    ),
     (Column::Major, &["专业", "所在专业", "专业名称", "zymc"]),
     (Column::MajorCode, &["专业代码", "zydm"]),
     (Column::MajorDirection, &["专业方向"]),
     (Column::Class, &["班级", "所在班级", "班级名称"]),
     (Column::StudyYears, &["学制", "xz"]),
     (Column::EnrolledOn, &["入学时间", "入学日期", "rxsj"]),
-    (Column::GraduatingOn, &["毕业时间", "毕业日期", "byrq", "bysj"]),
-    (Column::TrainingMode, &["培养方式", "培养方式代码", "pyfsdm"]),
-    (Column::SponsorUnit, &["定向单位", "定向委培单位", "委培单位", "dxwpdw"]),
-    (Column::NormalCategory, &["师范生类别", "师范生类别代码", "sfslbdm"]),
+    (
+        Column::GraduatingOn,
+        &["毕业时间", "毕业日期", "byrq", "bysj"],
+    ),
+    (
+        Column::TrainingMode,
+        &["培养方式", "培养方式代码", "pyfsdm"],
+    ),
+    (
+        Column::SponsorUnit,
+        &["定向单位", "定向委培单位", "委培单位", "dxwpdw"],
+    ),
+    (
+        Column::NormalCategory,
+        &["师范生类别", "师范生类别代码", "sfslbdm"],
+    ),
     (Column::Origin, &["生源所在地代码", "生源所在地", "syszddm"]),
     (Column::UrbanRural, &["城乡生源", "城乡生源代码", "cxsy"]),
     (Column::Mobile, &["手机号码", "手机", "手机号", "sjhm"]),
@@ -71,7 +92,10 @@ const HEADERS: &[(Column, &[&str])] = &[
     (Column::HomeAddress, &["家庭地址", "家庭住址", "jtdz"]),
     (Column::HomePhone, &["家庭电话", "jtdh"]),
     (Column::Postcode, &["邮编", "邮政编码", "yzbm"]),
-    (Column::Hardship, &["困难生类别", "困难生类别代码", "knslbdm"]),
+    (
+        Column::Hardship,
+        &["困难生类别", "困难生类别代码", "knslbdm"],
+    ),
 ];
 
 const REQUIRED: &[(Column, &str)] = &[
@@ -85,21 +109,35 @@ const REQUIRED: &[(Column, &str)] = &[
 
 pub fn column_for_header(header: &str) -> Option<Column> {
     let h = header.trim().trim_start_matches('\u{feff}').to_lowercase();
-    HEADERS.iter().find(|(_, names)| names.contains(&h.as_str())).map(|(c, _)| *c)
+    HEADERS
+        .iter()
+        .find(|(_, names)| names.contains(&h.as_str()))
+        .map(|(c, _)| *c)
 }
 
 /// A refused row or a value imported as it is.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Problem {
-    Refused { line: u64, reason: String },
-    Warning { line: u64, field: String, message: String },
+    Refused {
+        line: u64,
+        reason: String,
+    },
+    Warning {
+        line: u64,
+        field: String,
+        message: String,
+    },
 }
 
 impl std::fmt::Display for Problem {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
             Problem::Refused { line, reason } => write!(f, "第{line}行：{reason}（未导入）"),
-            Problem::Warning { line, field, message } => write!(f, "第{line}行 {field}：{message}（按原值导入，待学生核验）"),
+            Problem::Warning {
+                line,
+                field,
+                message,
+            } => write!(f, "第{line}行 {field}：{message}（按原值导入，待学生核验）"),
         }
     }
 }
@@ -113,7 +151,10 @@ pub struct Parsed {
 }
 
 /// Matches headers and normalises rows; `rows` yields (line number, cells).
-pub fn parse_rows(headers: &[String], rows: impl IntoIterator<Item = (u64, Vec<String>)>) -> Result<Parsed, String> {
+pub fn parse_rows(
+    headers: &[String],
+    rows: impl IntoIterator<Item = (u64, Vec<String>)>,
+) -> Result<Parsed, String> {
     let mut index: HashMap<Column, usize> = HashMap::new();
     let mut parsed = Parsed::default();
     for (i, header) in headers.iter().enumerate() {
@@ -121,11 +162,17 @@ pub fn parse_rows(headers: &[String], rows: impl IntoIterator<Item = (u64, Vec<S
             Some(column) => {
                 index.entry(column).or_insert(i);
             }
-            None if !header.trim().is_empty() => parsed.ignored_headers.push(header.trim().to_string()),
+            None if !header.trim().is_empty() => {
+                parsed.ignored_headers.push(header.trim().to_string())
+            }
             None => {}
         }
     }
-    let missing: Vec<&str> = REQUIRED.iter().filter(|(c, _)| !index.contains_key(c)).map(|(_, n)| *n).collect();
+    let missing: Vec<&str> = REQUIRED
+        .iter()
+        .filter(|(c, _)| !index.contains_key(c))
+        .map(|(_, n)| *n)
+        .collect();
     if !missing.is_empty() {
         return Err(format!("名单缺少必需的列：{}", missing.join("、")));
     }
@@ -134,7 +181,11 @@ pub fn parse_rows(headers: &[String], rows: impl IntoIterator<Item = (u64, Vec<S
             continue;
         }
         let cell = |column: Column| -> String {
-            index.get(&column).and_then(|i| cells.get(*i)).map(|s| s.trim().to_string()).unwrap_or_default()
+            index
+                .get(&column)
+                .and_then(|i| cells.get(*i))
+                .map(|s| s.trim().to_string())
+                .unwrap_or_default()
         };
         match normalise_row(line, &cell, &mut parsed.problems) {
             Ok(student) => parsed.students.push((line, student)),
@@ -147,7 +198,13 @@ pub fn parse_rows(headers: &[String], rows: impl IntoIterator<Item = (u64, Vec<S
 /// `2019010101.0` (a spreadsheet number) → `2019010101`.
 fn strip_decimal_zero(s: &str) -> &str {
     match s.split_once('.') {
-        Some((int, frac)) if !int.is_empty() && int.bytes().all(|b| b.is_ascii_digit()) && frac.bytes().all(|b| b == b'0') => int,
+        Some((int, frac))
+            if !int.is_empty()
+                && int.bytes().all(|b| b.is_ascii_digit())
+                && frac.bytes().all(|b| b == b'0') =>
+        {
+            int
+        }
         _ => s,
     }
 }
@@ -157,12 +214,21 @@ pub fn normalise_month(raw: &str) -> Option<String> {
     let raw = strip_decimal_zero(raw.trim());
     let digits_only = raw.bytes().all(|b| b.is_ascii_digit());
     let (year, month) = if digits_only && (raw.len() == 6 || raw.len() == 8) {
-        (raw[..4].parse::<u32>().ok()?, raw[4..6].parse::<u32>().ok()?)
+        (
+            raw[..4].parse::<u32>().ok()?,
+            raw[4..6].parse::<u32>().ok()?,
+        )
     } else {
-        let mut parts = raw.split(['-', '/', '.', '年', '月']).filter(|p| !p.is_empty());
-        (parts.next()?.parse::<u32>().ok()?, parts.next()?.parse::<u32>().ok()?)
+        let mut parts = raw
+            .split(['-', '/', '.', '年', '月'])
+            .filter(|p| !p.is_empty());
+        (
+            parts.next()?.parse::<u32>().ok()?,
+            parts.next()?.parse::<u32>().ok()?,
+        )
     };
-    ((1950..=2100).contains(&year) && (1..=12).contains(&month)).then(|| format!("{year:04}-{month:02}"))
+    ((1950..=2100).contains(&year) && (1..=12).contains(&month))
+        .then(|| format!("{year:04}-{month:02}"))
 }
 
 fn normalise_row(
@@ -178,7 +244,8 @@ fn normalise_row(
     if name.is_empty() {
         return Err(format!("学号 {student_no} 缺少姓名"));
     }
-    let id = identity::IdNumber::parse_legacy(&cell(Column::IdNumber)).map_err(|e| format!("学号 {student_no}：{e}"))?;
+    let id = identity::IdNumber::parse_legacy(&cell(Column::IdNumber))
+        .map_err(|e| format!("学号 {student_no}：{e}"))?;
     let level_raw = cell(Column::EducationLevel);
     let level = EducationLevel::parse(&level_raw)
         .ok_or_else(|| format!("学号 {student_no}：学历层次“{level_raw}”无法识别"))?;
@@ -189,7 +256,11 @@ fn normalise_row(
     }
 
     let mut warn = |field: &str, message: String| {
-        problems.push(Problem::Warning { line, field: field.to_string(), message });
+        problems.push(Problem::Warning {
+            line,
+            field: field.to_string(),
+            message,
+        });
     };
 
     let gender_raw = cell(Column::Gender);
@@ -202,7 +273,10 @@ fn normalise_row(
         }
         None => {
             if !gender_raw.is_empty() {
-                warn("性别", format!("性别“{gender_raw}”无法识别，已按身份证号填写"));
+                warn(
+                    "性别",
+                    format!("性别“{gender_raw}”无法识别，已按身份证号填写"),
+                );
             }
             id.gender_code().to_string()
         }
@@ -229,7 +303,11 @@ fn normalise_row(
     let mut values = VerificationInput::default();
     let code_fields: [(Column, &str, &'static [codes::Code]); 6] = [
         (Column::TrainingMode, "training_mode", codes::TRAINING_MODES),
-        (Column::NormalCategory, "normal_category", codes::NORMAL_CATEGORIES),
+        (
+            Column::NormalCategory,
+            "normal_category",
+            codes::NORMAL_CATEGORIES,
+        ),
         (Column::UrbanRural, "urban_rural", codes::URBAN_RURAL),
         (Column::Ethnicity, "ethnicity", codes::ETHNICITIES),
         (Column::Political, "political", codes::POLITICAL_STATUSES),
@@ -241,7 +319,10 @@ fn normalise_row(
             Some(code) => code.code.to_string(),
             None => {
                 if !raw.is_empty() {
-                    warn(crate::domain::form::label_of(field), format!("“{raw}”不是有效的代码或名称"));
+                    warn(
+                        crate::domain::form::label_of(field),
+                        format!("“{raw}”不是有效的代码或名称"),
+                    );
                 }
                 raw
             }
@@ -250,7 +331,9 @@ fn normalise_row(
     }
 
     let checked: [(Column, &str, fn(&str) -> Result<String, String>); 5] = [
-        (Column::Origin, "origin_code", |s| origin::OriginCode::parse(s).map(|c| c.as_str().to_string())),
+        (Column::Origin, "origin_code", |s| {
+            origin::OriginCode::parse(s).map(|c| c.as_str().to_string())
+        }),
         (Column::Mobile, "mobile", contact::parse_mobile),
         (Column::Email, "email", contact::parse_email),
         (Column::Qq, "qq", contact::parse_qq),
@@ -317,7 +400,10 @@ impl Report {
             self.added, self.changed, self.unchanged, self.refused, warnings
         );
         if !self.ignored_headers.is_empty() {
-            s.push_str(&format!("；未识别的列：{}", self.ignored_headers.join("、")));
+            s.push_str(&format!(
+                "；未识别的列：{}",
+                self.ignored_headers.join("、")
+            ));
         }
         s
     }
@@ -327,7 +413,11 @@ impl Report {
 pub async fn apply(pool: &SqlitePool, parsed: Parsed, actor: &str) -> Result<Report, String> {
     let db_error = |e: sqlx::Error| format!("数据库写入失败：{e}");
     let mut report = Report {
-        refused: parsed.problems.iter().filter(|p| matches!(p, Problem::Refused { .. })).count(),
+        refused: parsed
+            .problems
+            .iter()
+            .filter(|p| matches!(p, Problem::Refused { .. }))
+            .count(),
         problems: parsed.problems,
         ignored_headers: parsed.ignored_headers,
         ..Default::default()
@@ -335,7 +425,10 @@ pub async fn apply(pool: &SqlitePool, parsed: Parsed, actor: &str) -> Result<Rep
     let mut tx = super::db::begin_write(pool).await.map_err(db_error)?;
     let mut cache = students::OrgCache::default();
     for (_, student) in &parsed.students {
-        match students::upsert_roster(&mut tx, &mut cache, student).await.map_err(db_error)? {
+        match students::upsert_roster(&mut tx, &mut cache, student)
+            .await
+            .map_err(db_error)?
+        {
             students::Upsert::Added => report.added += 1,
             students::Upsert::Changed => report.changed += 1,
             students::Upsert::Unchanged => report.unchanged += 1,
@@ -343,7 +436,12 @@ pub async fn apply(pool: &SqlitePool, parsed: Parsed, actor: &str) -> Result<Rep
     }
     audit::record(
         &mut *tx,
-        audit::Entry { actor, action: "import_roster", detail: Some(&report.summary()), ..Default::default() },
+        audit::Entry {
+            actor,
+            action: "import_roster",
+            detail: Some(&report.summary()),
+            ..Default::default()
+        },
     )
     .await
     .map_err(db_error)?;
@@ -358,7 +456,9 @@ pub async fn import_csv(pool: &SqlitePool, text: &str) -> Result<Report, String>
 }
 
 pub fn parse_csv(text: &str) -> Result<Parsed, String> {
-    let mut reader = csv::ReaderBuilder::new().flexible(true).from_reader(text.as_bytes());
+    let mut reader = csv::ReaderBuilder::new()
+        .flexible(true)
+        .from_reader(text.as_bytes());
     let headers: Vec<String> = reader
         .headers()
         .map_err(|e| format!("无法读取表头：{e}"))?
@@ -391,7 +491,15 @@ mod tests {
 
     #[test]
     fn months_in_every_style_normalise() {
-        for raw in ["2019-09", "201909", "2019-09-01", "20190901", "2019/9/1", "2019.9", "201909.0"] {
+        for raw in [
+            "2019-09",
+            "201909",
+            "2019-09-01",
+            "20190901",
+            "2019/9/1",
+            "2019.9",
+            "201909.0",
+        ] {
             assert_eq!(normalise_month(raw).as_deref(), Some("2019-09"), "{raw}");
         }
         assert_eq!(normalise_month("2019-13"), None);
@@ -410,7 +518,11 @@ mod tests {
              ,,无学号,男,{good_id},01,03,本科,数学学院,数学,070101,,数学1901,4,2019-09,2023-06,1,,2,430104,1,13800138000,a@b.cn,123456\n"
         );
         let parsed = parse_csv(&text).expect("headers are complete");
-        assert_eq!(parsed.students.len(), 1, "only the first row has a usable identity");
+        assert_eq!(
+            parsed.students.len(),
+            1,
+            "only the first row has a usable identity"
+        );
         let (_, s) = &parsed.students[0];
         assert_eq!(s.values.ethnicity, "01");
         assert_eq!(s.values.political, "03");
@@ -427,7 +539,12 @@ mod tests {
             })
             .collect();
         assert_eq!(refused, vec![3, 4]);
-        assert!(parsed.problems.iter().any(|p| matches!(p, Problem::Warning { line: 2, field, .. } if field == "QQ号码")));
+        assert!(
+            parsed
+                .problems
+                .iter()
+                .any(|p| matches!(p, Problem::Warning { line: 2, field, .. } if field == "QQ号码"))
+        );
     }
 
     #[test]

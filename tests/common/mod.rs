@@ -20,27 +20,55 @@ impl TestApp {
     pub async fn spawn() -> TestApp {
         let dir = tempfile::tempdir().expect("temp dir");
         let url = format!("sqlite://{}", dir.path().join("test.db").display());
-        let options = leptos::prelude::get_configuration(Some(concat!(env!("CARGO_MANIFEST_DIR"), "/Cargo.toml")))
-            .expect("leptos options")
-            .leptos_options;
-        let state = http::build_state(Config::for_database(&url), options).await.expect("state");
-        let report = roster::import_csv(&state.pool, ROSTER).await.expect("fixture roster imports");
+        let options = leptos::prelude::get_configuration(Some(concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/Cargo.toml"
+        )))
+        .expect("leptos options")
+        .leptos_options;
+        let state = http::build_state(Config::for_database(&url), options)
+            .await
+            .expect("state");
+        let report = roster::import_csv(&state.pool, ROSTER)
+            .await
+            .expect("fixture roster imports");
         assert_eq!(report.refused, 0, "{:?}", report.problems);
-        shengyuan::server::demo::add_staff(&state.pool, "school", "招生就业处", STAFF_PASSWORD, None)
+        shengyuan::server::demo::add_staff(
+            &state.pool,
+            "school",
+            "招生就业处",
+            STAFF_PASSWORD,
+            None,
+        )
+        .await
+        .expect("school staff");
+        shengyuan::server::demo::add_staff(
+            &state.pool,
+            "math",
+            "数学辅导员",
+            STAFF_PASSWORD,
+            Some("数学与计算科学学院"),
+        )
+        .await
+        .expect("college staff");
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
             .await
-            .expect("school staff");
-        shengyuan::server::demo::add_staff(&state.pool, "math", "数学辅导员", STAFF_PASSWORD, Some("数学与计算科学学院"))
-            .await
-            .expect("college staff");
-        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind");
+            .expect("bind");
         let addr = listener.local_addr().expect("addr");
         let router = http::router(state.clone());
         tokio::spawn(async move {
-            axum::serve(listener, router.into_make_service_with_connect_info::<SocketAddr>())
-                .await
-                .expect("server runs");
+            axum::serve(
+                listener,
+                router.into_make_service_with_connect_info::<SocketAddr>(),
+            )
+            .await
+            .expect("server runs");
         });
-        TestApp { addr, state, _dir: dir }
+        TestApp {
+            addr,
+            state,
+            _dir: dir,
+        }
     }
 
     pub fn client(&self) -> Client {
@@ -58,14 +86,20 @@ impl TestApp {
     pub async fn student(&self, student_no: &str) -> Client {
         let client = self.client();
         let password = default_password(student_no);
-        client.login(student_no, &password).await.expect("student logs in");
+        client
+            .login(student_no, &password)
+            .await
+            .expect("student logs in");
         client
     }
 
     pub async fn staff(&self, username: &str) -> Client {
         let client = self.client();
         client
-            .call("staff_login", &[("username", username), ("password", STAFF_PASSWORD)])
+            .call(
+                "staff_login",
+                &[("username", username), ("password", STAFF_PASSWORD)],
+            )
             .await
             .expect("staff logs in");
         client
@@ -86,7 +120,10 @@ impl TestApp {
 
 /// The fixture's default password: the last six characters of the 身份证号.
 pub fn default_password(student_no: &str) -> String {
-    let line = ROSTER.lines().find(|l| l.starts_with(&format!("{student_no},"))).expect("fixture student");
+    let line = ROSTER
+        .lines()
+        .find(|l| l.starts_with(&format!("{student_no},")))
+        .expect("fixture student");
     let id = line.split(',').nth(4).expect("id column");
     id[id.len() - 6..].to_string()
 }
@@ -114,19 +151,36 @@ impl Client {
             .expect("request is sent")
     }
 
-    pub async fn call(&self, endpoint: &str, form: &[(&str, &str)]) -> Result<serde_json::Value, AppError> {
+    pub async fn call(
+        &self,
+        endpoint: &str,
+        form: &[(&str, &str)],
+    ) -> Result<serde_json::Value, AppError> {
         let response = self.call_raw(endpoint, form).await;
         let ok = response.status().is_success() || response.status().is_redirection();
         let text = response.text().await.expect("body");
         if ok {
-            Ok(if text.trim().is_empty() { serde_json::Value::Null } else { serde_json::from_str(&text).unwrap_or(serde_json::Value::String(text)) })
+            Ok(if text.trim().is_empty() {
+                serde_json::Value::Null
+            } else {
+                serde_json::from_str(&text).unwrap_or(serde_json::Value::String(text))
+            })
         } else {
-            Err(serde_json::from_str::<AppError>(&text).unwrap_or_else(|e| panic!("error body {text:?} is not an AppError: {e}")))
+            Err(serde_json::from_str::<AppError>(&text)
+                .unwrap_or_else(|e| panic!("error body {text:?} is not an AppError: {e}")))
         }
     }
 
-    pub async fn login(&self, student_no: &str, password: &str) -> Result<serde_json::Value, AppError> {
-        self.call("login", &[("student_no", student_no), ("password", password)]).await
+    pub async fn login(
+        &self,
+        student_no: &str,
+        password: &str,
+    ) -> Result<serde_json::Value, AppError> {
+        self.call(
+            "login",
+            &[("student_no", student_no), ("password", password)],
+        )
+        .await
     }
 
     pub async fn info(&self) -> Result<serde_json::Value, AppError> {
@@ -134,7 +188,11 @@ impl Client {
     }
 
     pub async fn get(&self, path: &str) -> reqwest::Response {
-        self.http.get(format!("{}{path}", self.base)).send().await.expect("get")
+        self.http
+            .get(format!("{}{path}", self.base))
+            .send()
+            .await
+            .expect("get")
     }
 }
 
@@ -142,7 +200,9 @@ pub fn urlencode(s: &str) -> String {
     let mut out = String::new();
     for b in s.bytes() {
         match b {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => out.push(b as char),
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => {
+                out.push(b as char)
+            }
             _ => out.push_str(&format!("%{b:02X}")),
         }
     }
@@ -169,9 +229,21 @@ pub fn valid_form() -> Vec<(&'static str, String)> {
     ]
 }
 
-pub fn with(form: &[(&'static str, String)], changes: &[(&'static str, &str)]) -> Vec<(&'static str, String)> {
+pub fn with(
+    form: &[(&'static str, String)],
+    changes: &[(&'static str, &str)],
+) -> Vec<(&'static str, String)> {
     form.iter()
-        .map(|(k, v)| (*k, changes.iter().find(|(ck, _)| ck == k).map(|(_, cv)| cv.to_string()).unwrap_or_else(|| v.clone())))
+        .map(|(k, v)| {
+            (
+                *k,
+                changes
+                    .iter()
+                    .find(|(ck, _)| ck == k)
+                    .map(|(_, cv)| cv.to_string())
+                    .unwrap_or_else(|| v.clone()),
+            )
+        })
         .collect()
 }
 

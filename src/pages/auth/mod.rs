@@ -36,7 +36,13 @@ fn LoginFrame(staff: bool) -> impl IntoView {
 #[component]
 fn StudentLoginForm() -> impl IntoView {
     let login = ServerAction::<Login>::new();
-    let error = move || login.value().get().and_then(|r| r.err()).map(|e| error_text(&e));
+    let error = move || {
+        login
+            .value()
+            .get()
+            .and_then(|r| r.err())
+            .map(|e| error_text(&e))
+    };
     view! {
         <ActionForm action=login attr:class="card form">
             <div class="field">
@@ -60,7 +66,13 @@ fn StudentLoginForm() -> impl IntoView {
 #[component]
 fn StaffLoginForm() -> impl IntoView {
     let login = ServerAction::<StaffLogin>::new();
-    let error = move || login.value().get().and_then(|r| r.err()).map(|e| error_text(&e));
+    let error = move || {
+        login
+            .value()
+            .get()
+            .and_then(|r| r.err())
+            .map(|e| error_text(&e))
+    };
     view! {
         <ActionForm action=login attr:class="card form">
             <div class="field">

@@ -19,10 +19,16 @@ enum Notice {
 
 #[component]
 pub fn VerificationPanel(initial: StudentInfo) -> impl IntoView {
-    let ctx = StudentContext { level: initial.record.level };
+    let ctx = StudentContext {
+        level: initial.record.level,
+    };
     let school = StoredValue::new(initial.record.clone());
     let form = RwSignal::new(
-        initial.verification.as_ref().map(|v| v.values.clone()).unwrap_or_else(|| initial.record.values.clone()),
+        initial
+            .verification
+            .as_ref()
+            .map(|v| v.values.clone())
+            .unwrap_or_else(|| initial.record.values.clone()),
     );
     let info = RwSignal::new(initial);
     let touched = RwSignal::new(BTreeSet::<&'static str>::new());
@@ -33,7 +39,8 @@ pub fn VerificationPanel(initial: StudentInfo) -> impl IntoView {
     let last_intent = RwSignal::new("draft");
 
     let full_errors = Memo::new(move |_| form.with(|f| f.parse(&ctx).err().unwrap_or_default()));
-    let draft_errors = Memo::new(move |_| form.with(|f| f.parse_draft(&ctx).err().unwrap_or_default()));
+    let draft_errors =
+        Memo::new(move |_| form.with(|f| f.parse_draft(&ctx).err().unwrap_or_default()));
     let field_error = move |name: &'static str| -> Option<String> {
         if let Some(message) = server_errors.with(|e| e.get(name).map(str::to_string)) {
             return Some(message);
@@ -48,7 +55,8 @@ pub fn VerificationPanel(initial: StudentInfo) -> impl IntoView {
     let status = Signal::derive(move || info.with(|i| i.status()));
     let started = move || info.with(|i| i.verification.is_some());
     let editable = move || started() && status.get().student_may_edit();
-    let version = move || info.with_untracked(|i| i.verification.as_ref().map(|v| v.version).unwrap_or(0));
+    let version =
+        move || info.with_untracked(|i| i.verification.as_ref().map(|v| v.version).unwrap_or(0));
 
     let start = ServerAction::<StartVerification>::new();
     let save = ServerAction::<SaveVerification>::new();
@@ -72,7 +80,9 @@ pub fn VerificationPanel(initial: StudentInfo) -> impl IntoView {
         }
         Err(e) if e.is_transport() => {
             // The submission id is kept, so sending again cannot apply the submit twice.
-            notice.set(Some(Notice::Problem("网络连接异常，填写的内容仍在本页，请稍后再点一次".to_string())));
+            notice.set(Some(Notice::Problem(
+                "网络连接异常，填写的内容仍在本页，请稍后再点一次".to_string(),
+            )));
         }
         Err(e) => {
             submission_id.set(None);
@@ -136,8 +146,16 @@ pub fn VerificationPanel(initial: StudentInfo) -> impl IntoView {
         if draft_errors.with(|e| e.is_empty()) {
             send("draft");
         } else {
-            touched.update(|t| t.extend(draft_errors.with(|e| e.iter().filter_map(|x| field_name(&x.field)).collect::<Vec<_>>())));
-            notice.set(Some(Notice::Problem("请先修正标红的字段再保存".to_string())));
+            touched.update(|t| {
+                t.extend(draft_errors.with(|e| {
+                    e.iter()
+                        .filter_map(|x| field_name(&x.field))
+                        .collect::<Vec<_>>()
+                }))
+            });
+            notice.set(Some(Notice::Problem(
+                "请先修正标红的字段再保存".to_string(),
+            )));
         }
     };
     let on_submit = move |_| {
@@ -145,7 +163,10 @@ pub fn VerificationPanel(initial: StudentInfo) -> impl IntoView {
         if full_errors.with(|e| e.is_empty()) {
             send("submit");
         } else {
-            notice.set(Some(Notice::Problem(format!("还有 {} 处需要修正，请按提示修改后再提交", full_errors.with(|e| e.len())))));
+            notice.set(Some(Notice::Problem(format!(
+                "还有 {} 处需要修正，请按提示修改后再提交",
+                full_errors.with(|e| e.len())
+            ))));
         }
     };
 
@@ -154,16 +175,30 @@ pub fn VerificationPanel(initial: StudentInfo) -> impl IntoView {
         server_errors.update(|e| e.0.retain(|x| x.field != name));
         submission_id.set(None);
     };
-    let blur = move |name: &'static str| touched.update(|t| {
-        t.insert(name);
-    });
+    let blur = move |name: &'static str| {
+        touched.update(|t| {
+            t.insert(name);
+        })
+    };
 
     let field_row = move |name: &'static str, label: &'static str| {
         let school_value = school.with_value(|r| r.values.get(name).to_string());
         let school_display = school.with_value(|r| {
-            if name == "origin_code" { if r.origin_name.is_empty() { school_value.clone() } else { r.origin_name.clone() } } else { display_value(name, &school_value) }
+            if name == "origin_code" {
+                if r.origin_name.is_empty() {
+                    school_value.clone()
+                } else {
+                    r.origin_name.clone()
+                }
+            } else {
+                display_value(name, &school_value)
+            }
         });
-        let school_display = if school_display.is_empty() { "（空）".to_string() } else { school_display };
+        let school_display = if school_display.is_empty() {
+            "（空）".to_string()
+        } else {
+            school_display
+        };
         let differs = {
             let school_value = school_value.clone();
             move || form.with(|f| f.get(name) != school_value)
@@ -174,7 +209,12 @@ pub fn VerificationPanel(initial: StudentInfo) -> impl IntoView {
             if !editable() {
                 let text = form.with(|f| {
                     if name == "origin_code" {
-                        info.with(|i| i.verification.as_ref().map(|v| v.origin_name.clone()).unwrap_or_default())
+                        info.with(|i| {
+                            i.verification
+                                .as_ref()
+                                .map(|v| v.origin_name.clone())
+                                .unwrap_or_default()
+                        })
                     } else {
                         display_value(name, f.get(name))
                     }
@@ -182,7 +222,12 @@ pub fn VerificationPanel(initial: StudentInfo) -> impl IntoView {
                 return view! { <span class="value" id=input_id>{text}</span> }.into_any();
             }
             if name == "origin_code" {
-                let path = info.with_untracked(|i| i.verification.as_ref().map(|v| v.origin_path.clone()).unwrap_or_default());
+                let path = info.with_untracked(|i| {
+                    i.verification
+                        .as_ref()
+                        .map(|v| v.origin_path.clone())
+                        .unwrap_or_default()
+                });
                 return view! {
                     <DivisionPicker
                         initial_path=path
@@ -364,13 +409,20 @@ pub fn VerificationPanel(initial: StudentInfo) -> impl IntoView {
 
 /// The static field name for an error's field (errors carry owned names).
 fn field_name(field: &str) -> Option<&'static str> {
-    FIELDS.iter().find(|(name, _)| *name == field).map(|(name, _)| *name)
+    FIELDS
+        .iter()
+        .find(|(name, _)| *name == field)
+        .map(|(name, _)| *name)
 }
 
 /// `2023-06-01T04:05:06Z` → `2023-06-01 12:05` (Beijing time).
 fn local_time(rfc3339: &str) -> String {
     chrono::DateTime::parse_from_rfc3339(rfc3339)
-        .map(|t| (t + chrono::Duration::hours(8)).format("%Y-%m-%d %H:%M").to_string())
+        .map(|t| {
+            (t + chrono::Duration::hours(8))
+                .format("%Y-%m-%d %H:%M")
+                .to_string()
+        })
         .unwrap_or_else(|_| rfc3339.to_string())
 }
 
@@ -389,4 +441,3 @@ fn new_submission_id() -> String {
         String::new()
     }
 }
-

@@ -19,7 +19,10 @@ macro_rules! select_staff {
     };
 }
 
-pub async fn staff_by_username(pool: &SqlitePool, username: &str) -> Result<Option<StaffAccount>, sqlx::Error> {
+pub async fn staff_by_username(
+    pool: &SqlitePool,
+    username: &str,
+) -> Result<Option<StaffAccount>, sqlx::Error> {
     sqlx::query_as::<Sqlite, StaffAccount>(concat!(
         select_staff!(),
         " WHERE s.username = $1 AND s.disabled_at IS NULL"
@@ -30,10 +33,13 @@ pub async fn staff_by_username(pool: &SqlitePool, username: &str) -> Result<Opti
 }
 
 pub async fn staff_by_id(pool: &SqlitePool, id: i64) -> Result<Option<StaffAccount>, sqlx::Error> {
-    sqlx::query_as::<Sqlite, StaffAccount>(concat!(select_staff!(), " WHERE s.id = $1 AND s.disabled_at IS NULL"))
-        .bind(id)
-        .fetch_optional(pool)
-        .await
+    sqlx::query_as::<Sqlite, StaffAccount>(concat!(
+        select_staff!(),
+        " WHERE s.id = $1 AND s.disabled_at IS NULL"
+    ))
+    .bind(id)
+    .fetch_optional(pool)
+    .await
 }
 
 /// Creates the account, or replaces the password and scope of an existing one.
@@ -110,7 +116,10 @@ pub async fn create_session(
     Ok(())
 }
 
-pub async fn find_session(pool: &SqlitePool, token_hash: &str) -> Result<Option<SessionRow>, sqlx::Error> {
+pub async fn find_session(
+    pool: &SqlitePool,
+    token_hash: &str,
+) -> Result<Option<SessionRow>, sqlx::Error> {
     sqlx::query_as::<Sqlite, SessionRow>(
         "SELECT student_id, staff_id, last_seen_at, expires_at FROM sessions WHERE token_hash = $1",
     )

@@ -14,7 +14,10 @@ pub struct Entry<'a> {
     pub client_addr: Option<&'a str>,
 }
 
-pub async fn record<'e, E: SqliteExecutor<'e>>(executor: E, entry: Entry<'_>) -> Result<(), sqlx::Error> {
+pub async fn record<'e, E: SqliteExecutor<'e>>(
+    executor: E,
+    entry: Entry<'_>,
+) -> Result<(), sqlx::Error> {
     sqlx::query::<Sqlite>(
         "INSERT INTO audit_log (at, actor, action, student_id, field, old_value, new_value, detail, client_addr)
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
@@ -46,7 +49,10 @@ pub struct Row {
     pub detail: Option<String>,
 }
 
-pub async fn for_student<'e, E: SqliteExecutor<'e>>(executor: E, student_id: i64) -> Result<Vec<Row>, sqlx::Error> {
+pub async fn for_student<'e, E: SqliteExecutor<'e>>(
+    executor: E,
+    student_id: i64,
+) -> Result<Vec<Row>, sqlx::Error> {
     sqlx::query_as::<Sqlite, Row>(
         "SELECT id, at, actor, action, student_id, field, old_value, new_value, detail
          FROM audit_log WHERE student_id = $1 ORDER BY id",

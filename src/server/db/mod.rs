@@ -70,6 +70,8 @@ pub fn editable_from_row(
 
 /// A transaction that takes SQLite's write lock at once (`BEGIN IMMEDIATE`), so that two writers
 /// that both read first queue on `busy_timeout` instead of one failing when it upgrades its lock.
-pub async fn begin_write(pool: &SqlitePool) -> Result<sqlx::Transaction<'static, sqlx::Sqlite>, sqlx::Error> {
+pub async fn begin_write(
+    pool: &SqlitePool,
+) -> Result<sqlx::Transaction<'static, sqlx::Sqlite>, sqlx::Error> {
     pool.begin_with("BEGIN IMMEDIATE").await
 }

@@ -64,10 +64,13 @@ fn record_from_row(row: &SqliteRow) -> Result<SchoolRecord, sqlx::Error> {
 }
 
 pub async fn record_by_id(pool: &SqlitePool, id: i64) -> Result<Option<SchoolRecord>, sqlx::Error> {
-    let row = sqlx::query::<Sqlite>(concat!(select_record!(), " WHERE s.id = $1 AND s.removed_at IS NULL"))
-        .bind(id)
-        .fetch_optional(pool)
-        .await?;
+    let row = sqlx::query::<Sqlite>(concat!(
+        select_record!(),
+        " WHERE s.id = $1 AND s.removed_at IS NULL"
+    ))
+    .bind(id)
+    .fetch_optional(pool)
+    .await?;
     row.as_ref().map(record_from_row).transpose()
 }
 
@@ -95,7 +98,10 @@ pub async fn account_by_student_no(
     .await
 }
 
-pub async fn account_by_id(pool: &SqlitePool, id: i64) -> Result<Option<StudentAccount>, sqlx::Error> {
+pub async fn account_by_id(
+    pool: &SqlitePool,
+    id: i64,
+) -> Result<Option<StudentAccount>, sqlx::Error> {
     sqlx::query_as::<Sqlite, StudentAccount>(
         "SELECT id, student_no, name, id_number, password_hash, must_change_password <> 0 AS must_change_password
          FROM students WHERE id = $1 AND removed_at IS NULL",
@@ -155,14 +161,20 @@ pub struct OrgCache {
 }
 
 impl OrgCache {
-    async fn college(&mut self, conn: &mut SqliteConnection, name: &str) -> Result<i64, sqlx::Error> {
+    async fn college(
+        &mut self,
+        conn: &mut SqliteConnection,
+        name: &str,
+    ) -> Result<i64, sqlx::Error> {
         if let Some(id) = self.colleges.get(name) {
             return Ok(*id);
         }
-        sqlx::query::<Sqlite>("INSERT INTO colleges (name) VALUES ($1) ON CONFLICT (name) DO NOTHING")
-            .bind(name)
-            .execute(&mut *conn)
-            .await?;
+        sqlx::query::<Sqlite>(
+            "INSERT INTO colleges (name) VALUES ($1) ON CONFLICT (name) DO NOTHING",
+        )
+        .bind(name)
+        .execute(&mut *conn)
+        .await?;
         let id = sqlx::query_scalar::<Sqlite, i64>("SELECT id FROM colleges WHERE name = $1")
             .bind(name)
             .fetch_one(&mut *conn)
@@ -192,16 +204,23 @@ impl OrgCache {
         .bind(code)
         .execute(&mut *conn)
         .await?;
-        let id = sqlx::query_scalar::<Sqlite, i64>("SELECT id FROM majors WHERE college_id = $1 AND name = $2")
-            .bind(college_id)
-            .bind(name)
-            .fetch_one(&mut *conn)
-            .await?;
+        let id = sqlx::query_scalar::<Sqlite, i64>(
+            "SELECT id FROM majors WHERE college_id = $1 AND name = $2",
+        )
+        .bind(college_id)
+        .bind(name)
+        .fetch_one(&mut *conn)
+        .await?;
         self.majors.insert(key, id);
         Ok(id)
     }
 
-    async fn class(&mut self, conn: &mut SqliteConnection, major_id: i64, name: &str) -> Result<Option<i64>, sqlx::Error> {
+    async fn class(
+        &mut self,
+        conn: &mut SqliteConnection,
+        major_id: i64,
+        name: &str,
+    ) -> Result<Option<i64>, sqlx::Error> {
         if name.is_empty() {
             return Ok(None);
         }
@@ -209,16 +228,20 @@ impl OrgCache {
         if let Some(id) = self.classes.get(&key) {
             return Ok(Some(*id));
         }
-        sqlx::query::<Sqlite>("INSERT INTO classes (major_id, name) VALUES ($1, $2) ON CONFLICT DO NOTHING")
-            .bind(major_id)
-            .bind(name)
-            .execute(&mut *conn)
-            .await?;
-        let id = sqlx::query_scalar::<Sqlite, i64>("SELECT id FROM classes WHERE major_id = $1 AND name = $2")
-            .bind(major_id)
-            .bind(name)
-            .fetch_one(&mut *conn)
-            .await?;
+        sqlx::query::<Sqlite>(
+            "INSERT INTO classes (major_id, name) VALUES ($1, $2) ON CONFLICT DO NOTHING",
+        )
+        .bind(major_id)
+        .bind(name)
+        .execute(&mut *conn)
+        .await?;
+        let id = sqlx::query_scalar::<Sqlite, i64>(
+            "SELECT id FROM classes WHERE major_id = $1 AND name = $2",
+        )
+        .bind(major_id)
+        .bind(name)
+        .fetch_one(&mut *conn)
+        .await?;
         self.classes.insert(key, id);
         Ok(Some(id))
     }
@@ -231,7 +254,9 @@ pub async fn upsert_roster(
     s: &RosterStudent,
 ) -> Result<Upsert, sqlx::Error> {
     let college_id = cache.college(conn, &s.college).await?;
-    let major_id = cache.major(conn, college_id, &s.major, &s.major_code).await?;
+    let major_id = cache
+        .major(conn, college_id, &s.major, &s.major_code)
+        .await?;
     let class_id = cache.class(conn, major_id, &s.class_name).await?;
 
     let existing = sqlx::query::<Sqlite>("SELECT * FROM students WHERE student_no = $1")
@@ -347,7 +372,10 @@ pub async fn upsert_roster(
 
 /// Counts by verification status (未核验 counts students without a verification row too),
 /// for one college or, with `None`, the whole school.
-pub async fn status_counts(pool: &SqlitePool, college_id: Option<i64>) -> Result<Vec<(String, i64)>, sqlx::Error> {
+pub async fn status_counts(
+    pool: &SqlitePool,
+    college_id: Option<i64>,
+) -> Result<Vec<(String, i64)>, sqlx::Error> {
     let rows = sqlx::query::<Sqlite>(
         "SELECT COALESCE(v.status, 'unverified') AS status, COUNT(*) AS n
          FROM students s LEFT JOIN verifications v ON v.student_id = s.id

@@ -35,7 +35,10 @@ fn from_row(row: &SqliteRow) -> Result<VerificationRow, sqlx::Error> {
     })
 }
 
-pub async fn find<'e, E: SqliteExecutor<'e>>(executor: E, student_id: i64) -> Result<Option<VerificationRow>, sqlx::Error> {
+pub async fn find<'e, E: SqliteExecutor<'e>>(
+    executor: E,
+    student_id: i64,
+) -> Result<Option<VerificationRow>, sqlx::Error> {
     let row = sqlx::query::<Sqlite>("SELECT * FROM verifications WHERE student_id = $1")
         .bind(student_id)
         .fetch_optional(executor)
@@ -45,7 +48,11 @@ pub async fn find<'e, E: SqliteExecutor<'e>>(executor: E, student_id: i64) -> Re
 
 /// 开始核验: creates the student's copy from the school record's values, once.
 /// Returns true when this call created it.
-pub async fn start(conn: &mut SqliteConnection, student_id: i64, values: &VerificationInput) -> Result<bool, sqlx::Error> {
+pub async fn start(
+    conn: &mut SqliteConnection,
+    student_id: i64,
+    values: &VerificationInput,
+) -> Result<bool, sqlx::Error> {
     let now = crate::server::now();
     let done = sqlx::query::<Sqlite>(
         "INSERT INTO verifications (student_id, origin_code, training_mode, sponsor_unit, normal_category,
