@@ -364,3 +364,42 @@ async fn pages_render_and_carry_security_headers() {
             .any(|d| d["name"] == "长沙市")
     );
 }
+
+#[tokio::test]
+async fn after_a_rejection_the_reason_shows_and_the_student_can_fix_and_resubmit() {
+    let app = TestApp::spawn().await;
+    let client = app.student("2019010001").await;
+    client.call("start_verification", &[]).await.expect("start");
+    let form = with(&valid_form(), &[("normal_category", "1")]);
+    client
+        .save("submit", &form, "before-review")
+        .await
+        .expect("submit");
+    // The college's review is its own capability; here the rejection is written directly.
+    sqlx::query(
+        "UPDATE verifications SET status = 'rejected', reject_reason = '生源地不准确', version = version + 1
+         WHERE student_id = (SELECT id FROM students WHERE student_no = '2019010001')",
+    )
+    .execute(&app.state.pool)
+    .await
+    .unwrap();
+    let info = client.info().await.unwrap();
+    assert_eq!(info["verification"]["status"], "Rejected");
+    assert_eq!(info["verification"]["reject_reason"], "生源地不准确");
+
+    let fixed = with(&form, &[("origin_code", "430111")]);
+    client
+        .save("draft", &fixed, "")
+        .await
+        .expect("a rejected form can be edited");
+    let again = client
+        .save("submit", &fixed, "after-review")
+        .await
+        .expect("and resubmitted");
+    assert_eq!(again["verification"]["status"], "Submitted");
+    assert!(
+        again["verification"]["reject_reason"].is_null(),
+        "the old reason is cleared"
+    );
+    assert_eq!(again["verification"]["origin_name"], "湖南省长沙市雨花区");
+}
