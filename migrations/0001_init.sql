@@ -143,3 +143,14 @@ CREATE TRIGGER audit_log_no_delete BEFORE DELETE ON audit_log
 BEGIN
     SELECT RAISE(ABORT, 'audit_log is append-only');
 END;
+
+-- In-app notifications for students (review results).
+CREATE TABLE notifications (
+    id         INTEGER PRIMARY KEY,
+    student_id INTEGER NOT NULL REFERENCES students (id),
+    at         TEXT NOT NULL,
+    title      TEXT NOT NULL,
+    body       TEXT NOT NULL DEFAULT '',
+    read_at    TEXT
+);
+CREATE INDEX notifications_student ON notifications (student_id, id);

@@ -1,8 +1,9 @@
 //! The HTML shell, the app and its routes.
 
 use crate::pages::auth::{LoginPage, StaffLoginPage};
+use crate::pages::review::{ReviewDetailPage, ReviewQueuePage};
 use crate::pages::staff::StaffHomePage;
-use crate::pages::student::StudentInfoPage;
+use crate::pages::student::{NotificationsPage, StudentInfoPage};
 use leptos::prelude::*;
 use leptos_meta::{MetaTags, Stylesheet, Title, provide_meta_context};
 use leptos_router::components::{Redirect, Route, Router, Routes};
@@ -40,7 +41,10 @@ pub fn App() -> impl IntoView {
                 <Route path=path!("/login") view=LoginPage />
                 <Route path=path!("/staff/login") view=StaffLoginPage />
                 <Route path=path!("/student") view=StudentInfoPage />
+                <Route path=path!("/student/notifications") view=NotificationsPage />
                 <Route path=path!("/staff") view=StaffHomePage />
+                <Route path=path!("/review") view=ReviewQueuePage />
+                <Route path=path!("/review/:id") view=ReviewDetailPage />
             </Routes>
         </Router>
     }

@@ -9,6 +9,8 @@ pub enum Account {
     Student {
         student_no: String,
         name: String,
+        /// Notifications not yet read.
+        unread: i64,
     },
     Staff {
         username: String,
@@ -20,7 +22,9 @@ pub enum Account {
 impl Account {
     pub fn label(&self) -> String {
         match self {
-            Account::Student { student_no, name } => format!("{name}（{student_no}）"),
+            Account::Student {
+                student_no, name, ..
+            } => format!("{name}（{student_no}）"),
             Account::Staff {
                 display_name,
                 college,
@@ -42,17 +46,20 @@ impl Account {
 #[server(prefix = "/api", endpoint = "account")]
 pub async fn current_account() -> Result<Option<Account>, AppError> {
     use crate::server::auth::{Caller, caller};
-    Ok(caller().await?.map(|c| match c {
-        Caller::Student(s) => Account::Student {
+    let state = crate::server::AppState::current()?;
+    Ok(match caller().await? {
+        Some(Caller::Student(s)) => Some(Account::Student {
+            unread: crate::server::db::notifications::unread_count(&state.pool, s.id).await?,
             student_no: s.student_no,
             name: s.name,
-        },
-        Caller::Staff(s) => Account::Staff {
+        }),
+        Some(Caller::Staff(s)) => Some(Account::Staff {
             username: s.username,
             display_name: s.display_name,
             college: s.college_name,
-        },
-    }))
+        }),
+        None => None,
+    })
 }
 
 /// Student login: 学号 + password (default: the last six characters of the 身份证号).

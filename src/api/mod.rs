@@ -2,5 +2,7 @@
 
 pub mod auth;
 pub mod divisions;
+pub mod notifications;
+pub mod review;
 pub mod staff;
 pub mod student;

@@ -307,6 +307,10 @@ mod ssr {
             drop(tx);
             return load_info(student.id).await;
         }
+        // A stale form is a conflict first: the student must see what changed.
+        if current.version != version {
+            return Err(AppError::conflict());
+        }
         let next_status = if submitting {
             transition(current.status, Action::Submit, Actor::Student)
                 .map_err(AppError::Rejected)?
@@ -318,9 +322,6 @@ mod ssr {
                 current.status.label()
             )));
         };
-        if current.version != version {
-            return Err(AppError::conflict());
-        }
         let change = verifications::Change {
             status: next_status,
             values: &values,
@@ -375,11 +376,12 @@ mod ssr {
         let current = verifications::find(&mut *tx, student.id)
             .await?
             .ok_or(AppError::NotFound)?;
+        if current.version != version {
+            return Err(AppError::conflict());
+        }
         let next = transition(current.status, Action::Withdraw, Actor::Student)
             .map_err(AppError::Rejected)?;
-        if current.version != version
-            || !verifications::set_status(&mut tx, student.id, version, next).await?
-        {
+        if !verifications::set_status(&mut tx, student.id, version, next).await? {
             return Err(AppError::conflict());
         }
         audit::record(

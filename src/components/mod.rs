@@ -23,3 +23,10 @@ pub fn StatusBadge(#[prop(into)] status: Signal<Status>) -> impl IntoView {
         </span>
     }
 }
+
+/// A stored RFC 3339 time in Beijing time (UTC+8), formatted with `format` (chrono syntax).
+pub fn beijing_time(rfc3339: &str, format: &str) -> String {
+    chrono::DateTime::parse_from_rfc3339(rfc3339)
+        .map(|t| (t + chrono::Duration::hours(8)).format(format).to_string())
+        .unwrap_or_else(|_| rfc3339.to_string())
+}

@@ -1,4 +1,4 @@
-use crate::api::auth::{Logout, current_account};
+use crate::api::auth::{Account, Logout, current_account};
 use leptos::prelude::*;
 
 /// The page header: who is logged in, and 退出.
@@ -16,7 +16,28 @@ pub fn TopBar() -> impl IntoView {
                         .and_then(|r| r.ok())
                         .flatten()
                         .map(|a| {
+                            let links = match &a {
+                                Account::Student { unread, .. } => {
+                                    let unread = *unread;
+                                    view! {
+                                        <a href="/student">"生源信息"</a>
+                                        <a href="/student/notifications">
+                                            "消息"
+                                            {(unread > 0).then(|| view! { <span class="count" aria-label="未读消息">{unread}</span> })}
+                                        </a>
+                                    }
+                                        .into_any()
+                                }
+                                Account::Staff { .. } => {
+                                    view! {
+                                        <a href="/staff">"工作台"</a>
+                                        <a href="/review">"审核队列"</a>
+                                    }
+                                        .into_any()
+                                }
+                            };
                             view! {
+                                <nav class="top-links">{links}</nav>
                                 <span class="who">{a.label()}</span>
                                 <ActionForm action=logout attr:class="inline">
                                     <button type="submit" class="link">"退出"</button>

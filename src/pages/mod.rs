@@ -1,5 +1,6 @@
 //! Pages by role.
 
 pub mod auth;
+pub mod review;
 pub mod staff;
 pub mod student;

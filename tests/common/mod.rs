@@ -51,6 +51,15 @@ impl TestApp {
         )
         .await
         .expect("college staff");
+        shengyuan::server::demo::add_staff(
+            &state.pool,
+            "cs",
+            "计算机辅导员",
+            STAFF_PASSWORD,
+            Some("计算机科学与工程学院"),
+        )
+        .await
+        .expect("other college staff");
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
             .await
             .expect("bind");
@@ -275,5 +284,61 @@ impl Client {
         fields.push(("version", version));
         fields.push(("submission_id", submission_id));
         self.call("save_verification", &fields).await
+    }
+}
+
+impl TestApp {
+    pub async fn student_id(&self, student_no: &str) -> i64 {
+        sqlx::query_scalar::<sqlx::Sqlite, i64>("SELECT id FROM students WHERE student_no = $1")
+            .bind(student_no)
+            .fetch_one(&self.state.pool)
+            .await
+            .expect("student exists")
+    }
+
+    /// Puts a student's copy into 学生已核 with a QQ that differs from 校库; returns its version.
+    pub async fn make_submitted(&self, student_no: &str) -> i64 {
+        let id = self.student_id(student_no).await;
+        sqlx::query(
+            "INSERT INTO verifications (student_id, status, origin_code, training_mode, normal_category,
+                urban_rural, ethnicity, political, hardship, mobile, email, qq, home_address, postcode,
+                started_at, submitted_at, updated_at)
+             SELECT id, 'submitted', '430104', training_mode, normal_category, urban_rural, ethnicity,
+                political, '0', '13912345678', email, '99999999', '湖南省长沙市岳麓区1号', '410082',
+                '2023-06-01T00:00:00Z', '2023-06-01T00:00:00Z', '2023-06-01T00:00:00Z'
+             FROM students WHERE id = $1
+             ON CONFLICT (student_id) DO UPDATE SET status = 'submitted', qq = '99999999',
+                reject_reason = NULL, version = verifications.version + 1",
+        )
+        .bind(id)
+        .execute(&self.state.pool)
+        .await
+        .expect("submitted");
+        sqlx::query_scalar::<sqlx::Sqlite, i64>(
+            "SELECT version FROM verifications WHERE student_id = $1",
+        )
+        .bind(id)
+        .fetch_one(&self.state.pool)
+        .await
+        .expect("version")
+    }
+
+    pub async fn status_of(&self, student_no: &str) -> String {
+        sqlx::query_scalar::<sqlx::Sqlite, String>(
+            "SELECT v.status FROM verifications v JOIN students s ON s.id = v.student_id WHERE s.student_no = $1",
+        )
+        .bind(student_no)
+        .fetch_one(&self.state.pool)
+        .await
+        .expect("status")
+    }
+
+    pub async fn school_value(&self, student_no: &str, column: &str) -> String {
+        let sql = format!("SELECT {column} FROM students WHERE student_no = $1");
+        sqlx::query_scalar::<sqlx::Sqlite, String>(sqlx::AssertSqlSafe(sql))
+            .bind(student_no)
+            .fetch_one(&self.state.pool)
+            .await
+            .expect("column")
     }
 }

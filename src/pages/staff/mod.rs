@@ -23,6 +23,11 @@ pub fn StaffHomePage() -> impl IntoView {
                                     <section class="card">
                                         <h2>{format!("{} · {}", o.scope, o.display_name)}</h2>
                                         <p>{format!("毕业生共 {} 人", o.total)}</p>
+                                        <p>
+                                            <a class="button primary" href="/review?status=submitted">
+                                                "进入审核队列"
+                                            </a>
+                                        </p>
                                         <table class="counts">
                                             <thead>
                                                 <tr>

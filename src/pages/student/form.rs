@@ -319,7 +319,7 @@ pub fn VerificationPanel(initial: StudentInfo) -> impl IntoView {
                         i.verification
                             .as_ref()
                             .and_then(|v| v.submitted_at.clone().filter(|_| v.status == Status::Submitted))
-                            .map(|at| view! { <span class="hint">{format!(" 提交于 {}", local_time(&at))}</span> })
+                            .map(|at| view! { <span class="hint">{format!(" 提交于 {}", crate::components::beijing_time(&at, "%Y-%m-%d %H:%M"))}</span> })
                     })
                 }}
             </p>
@@ -413,17 +413,6 @@ fn field_name(field: &str) -> Option<&'static str> {
         .iter()
         .find(|(name, _)| *name == field)
         .map(|(name, _)| *name)
-}
-
-/// `2023-06-01T04:05:06Z` → `2023-06-01 12:05` (Beijing time).
-fn local_time(rfc3339: &str) -> String {
-    chrono::DateTime::parse_from_rfc3339(rfc3339)
-        .map(|t| {
-            (t + chrono::Duration::hours(8))
-                .format("%Y-%m-%d %H:%M")
-                .to_string()
-        })
-        .unwrap_or_else(|_| rfc3339.to_string())
 }
 
 /// A random id for one submit, so that a repeated send is applied once.

@@ -1,6 +1,9 @@
 //! 生源信息: the student's page.
 
 mod form;
+mod notifications;
+
+pub use notifications::NotificationsPage;
 
 use crate::api::student::my_info;
 use crate::components::TopBar;

@@ -2,6 +2,8 @@
 
 pub mod accounts;
 pub mod audit;
+pub mod notifications;
+pub mod review;
 pub mod students;
 pub mod verifications;
 
