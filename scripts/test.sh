@@ -27,6 +27,7 @@ export RUST_LOG=${RUST_LOG:-warn}
 ./target/debug/shengyuan import-roster end2end/fixtures/roster.csv
 SHENGYUAN_PASSWORD=E2e-Staff-Pass ./target/debug/shengyuan add-staff e2e_school --school --name 招生就业处
 SHENGYUAN_PASSWORD=E2e-Staff-Pass ./target/debug/shengyuan add-staff e2e_math --college 数学与计算科学学院
+SHENGYUAN_PASSWORD=E2e-Staff-Pass ./target/debug/shengyuan add-staff e2e_cs --college 计算机科学与工程学院
 LEPTOS_SITE_ADDR="127.0.0.1:$port" ./target/debug/shengyuan serve > "$workdir/server.log" 2>&1 &
 server=$!
 trap 'kill $server 2>/dev/null || true; wait $server 2>/dev/null || true' EXIT

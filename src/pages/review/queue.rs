@@ -11,16 +11,41 @@ use std::collections::BTreeSet;
 #[component]
 pub fn ReviewQueuePage() -> impl IntoView {
     let filter = current_filter();
-    let page = Resource::new(move || filter.get(), review_queue);
+    // Batch approval lives here, above the list it refreshes, so its message outlives the refresh.
+    let batch = ServerAction::<ApproveMany>::new();
+    let page = Resource::new(
+        move || (filter.get(), batch.version().get()),
+        |(f, _)| review_queue(f),
+    );
+    let batch_message = move || {
+        batch.value().get().map(|r| match r {
+            Ok(b) if b.failed.is_empty() => {
+                view! { <p class="notice ok" role="status">{format!("已通过 {} 人", b.approved)}</p> }.into_any()
+            }
+            Ok(b) => view! {
+                <p class="notice error" role="alert">
+                    {format!(
+                        "已通过 {} 人；{} 人未通过：{}",
+                        b.approved,
+                        b.failed.len(),
+                        b.failed.iter().map(|(_, m)| m.clone()).collect::<Vec<_>>().join("；"),
+                    )}
+                </p>
+            }
+            .into_any(),
+            Err(e) => view! { <p class="notice error" role="alert">{e.to_string()}</p> }.into_any(),
+        })
+    };
     view! {
         <TopBar />
         <main class="page wide">
             <h1>"审核队列"</h1>
+            {batch_message}
             <Transition fallback=|| view! { <p class="hint">"正在加载……"</p> }>
                 {move || {
                     page.get()
                         .map(|result| match result {
-                            Ok(p) => view! { <QueueView page=p on_changed=Callback::new(move |_| page.refetch()) /> }.into_any(),
+                            Ok(p) => view! { <QueueView page=p batch=batch /> }.into_any(),
                             Err(AppError::Unauthenticated) => view! { <Redirect path="/staff/login" /> }.into_any(),
                             Err(AppError::Forbidden) => view! { <Redirect path="/student" /> }.into_any(),
                             Err(e) => view! { <p class="error" role="alert">{e.to_string()}</p> }.into_any(),
@@ -38,7 +63,7 @@ fn short_time(at: &Option<String>) -> String {
 }
 
 #[component]
-fn QueueView(page: QueuePage, on_changed: Callback<()>) -> impl IntoView {
+fn QueueView(page: QueuePage, batch: ServerAction<ApproveMany>) -> impl IntoView {
     let query = page.query.clone();
     let link = {
         let query = query.clone();
@@ -51,25 +76,6 @@ fn QueueView(page: QueuePage, on_changed: Callback<()>) -> impl IntoView {
     };
     let filter_string = query.to_query(true);
     let selected = RwSignal::new(BTreeSet::<String>::new());
-    let batch = ServerAction::<ApproveMany>::new();
-    Effect::new(move |_| {
-        if let Some(Ok(_)) = batch.value().get() {
-            selected.set(BTreeSet::new());
-            on_changed.run(());
-        }
-    });
-    let batch_message = move || {
-        batch.value().get().map(|r| match r {
-            Ok(b) if b.failed.is_empty() => view! { <p class="notice ok" role="status">{format!("已通过 {} 人", b.approved)}</p> }.into_any(),
-            Ok(b) => view! {
-                <p class="notice error" role="alert">
-                    {format!("已通过 {} 人；{} 人未通过：{}", b.approved, b.failed.len(), b.failed.iter().map(|(_, m)| m.clone()).collect::<Vec<_>>().join("；"))}
-                </p>
-            }
-            .into_any(),
-            Err(e) => view! { <p class="notice error" role="alert">{e.to_string()}</p> }.into_any(),
-        })
-    };
     let pages = ((page.total + page.page_size - 1) / page.page_size).max(1);
     let current_status = query.status;
     let tabs = Status::ALL
@@ -228,7 +234,6 @@ fn QueueView(page: QueuePage, on_changed: Callback<()>) -> impl IntoView {
                 >
                     {move || format!("批量通过（{}）", selected.with(|s| s.len()))}
                 </button>
-                {batch_message}
             </div>
             <div class="table-wrap">
                 <table class="queue">
@@ -247,6 +252,9 @@ fn QueueView(page: QueuePage, on_changed: Callback<()>) -> impl IntoView {
                         </tr>
                     </thead>
                     <tbody>
+                        {rows
+                            .is_empty()
+                            .then(|| view! { <tr><td colspan="10" class="hint">"没有符合条件的学生"</td></tr> })}
                         {rows
                             .into_iter()
                             .map(|r| {

@@ -1,0 +1,133 @@
+import { expect, test, type APIRequestContext, type Page } from "@playwright/test";
+
+// Each project reviews its own college, so the projects never share students.
+const setups: Record<string, { staff: string; rejected: { no: string; password: string }; others: { no: string; password: string }[] }> = {
+  desktop: {
+    staff: "e2e_math",
+    rejected: { no: "2019010002", password: "200020" },
+    others: [{ no: "2020010001", password: "070052" }],
+  },
+  phone: {
+    staff: "e2e_cs",
+    rejected: { no: "2019020001", password: "01003X" },
+    others: [
+      { no: "2019020002", password: "110049" },
+      { no: "2019020004", password: "060085" },
+    ],
+  },
+};
+
+const validForm = {
+  origin_code: "430104",
+  training_mode: "1",
+  sponsor_unit: "",
+  normal_category: "2",
+  urban_rural: "1",
+  ethnicity: "01",
+  political: "03",
+  hardship: "0",
+  mobile: "13912345678",
+  email: "student@example.com",
+  qq: "987654321",
+  home_address: "湖南省长沙市岳麓区麓山南路2号",
+  home_phone: "",
+  postcode: "410082",
+};
+
+/** A student submits through the same server functions the page uses. */
+async function submitAsStudent(request: APIRequestContext, no: string, password: string, tag: string) {
+  const call = async (endpoint: string, form: Record<string, string>) => {
+    const res = await request.post(`/api/${endpoint}`, { form, headers: { accept: "application/json" } });
+    expect(res.ok(), `${endpoint}: ${await res.text()}`).toBeTruthy();
+    return res.json().catch(() => null);
+  };
+  await call("login", { student_no: no, password });
+  const started = await call("start_verification", {});
+  const status = started.verification.status;
+  if (status === "Submitted") return;
+  await call("save_verification", {
+    ...validForm,
+    intent: "submit",
+    version: String(started.verification.version),
+    submission_id: `${tag}-${no}-${Date.now()}`,
+  });
+}
+
+async function staffLogin(page: Page, username: string) {
+  await page.goto("/staff/login");
+  await page.waitForLoadState("networkidle");
+  await page.getByLabel("用户名").fill(username);
+  await page.getByLabel("密码").fill("E2e-Staff-Pass");
+  await page.getByRole("button", { name: "登录" }).click();
+  await expect(page).toHaveURL(/\/staff$/);
+}
+
+test("a counselor reviews: filter, copy to 校库, reject, student fixes, approve by keyboard, batch", async ({ page, browser }, testInfo) => {
+  const setup = setups[testInfo.project.name];
+  const studentContext = await browser.newContext({ baseURL: testInfo.project.use.baseURL });
+  for (const s of [setup.rejected, ...setup.others]) {
+    const ctx = await browser.newContext({ baseURL: testInfo.project.use.baseURL });
+    await submitAsStudent(ctx.request, s.no, s.password, "first");
+    await ctx.close();
+  }
+
+  await staffLogin(page, setup.staff);
+  await page.getByRole("link", { name: "审核队列" }).first().click();
+  await expect(page.getByRole("heading", { name: "审核队列" })).toBeVisible();
+  await page.waitForLoadState("networkidle");
+  await page.getByRole("link", { name: /^学生已核/ }).click();
+  await expect(page).toHaveURL(/status=submitted/);
+  await page.getByRole("link", { name: setup.rejected.no }).click();
+  await expect(page.getByRole("heading", { name: new RegExp(setup.rejected.no) })).toBeVisible();
+  await page.waitForLoadState("networkidle");
+  const detailUrl = page.url();
+
+  // The QQ differs from 校库: copy that one field.
+  await page.getByRole("button", { name: "复制到校库：QQ号码" }).click();
+  await expect(page.getByText("已复制到校库")).toBeVisible();
+  await expect(page.getByRole("button", { name: "复制到校库：QQ号码" })).toHaveCount(0);
+
+  // 不通过 with a reason; the next student of the queue opens.
+  await page.getByLabel("不通过原因").selectOption("生源地不准确");
+  await page.getByLabel("说明").fill("请选择到区县一级的户籍所在地");
+  await page.getByRole("button", { name: "不通过" }).click();
+  await expect(page).not.toHaveURL(detailUrl);
+
+  // The student sees the reason, fixes and resubmits.
+  const student = await studentContext.newPage();
+  await student.goto("/login");
+  await student.waitForLoadState("networkidle");
+  await student.getByLabel("学号").fill(setup.rejected.no);
+  await student.getByLabel("密码").fill(setup.rejected.password);
+  await student.getByRole("button", { name: "登录" }).click();
+  await expect(student.getByTestId("status-badge").first()).toHaveText("审核不通过");
+  await expect(student.getByText("生源地不准确：请选择到区县一级的户籍所在地")).toBeVisible();
+  await expect(student.getByLabel("未读消息")).toHaveText("1");
+  await student.waitForLoadState("networkidle");
+  await student.getByLabel("区县").selectOption({ label: "岳麓区" });
+  await student.getByRole("button", { name: "提交核验" }).click();
+  await expect(student.getByTestId("status-badge").first()).toHaveText("学生已核");
+  await studentContext.close();
+
+  // Approve with the keyboard: A, and the next student opens.
+  await page.goto(detailUrl);
+  await page.waitForLoadState("networkidle");
+  await expect(page.getByTestId("status-badge").first()).toHaveText("学生已核");
+  await expect(page.getByText("快捷键：A 通过")).toBeVisible();
+  await page.locator("body").click({ position: { x: 5, y: 5 } });
+  await page.keyboard.press("a");
+  await expect(page).not.toHaveURL(detailUrl);
+  await expect(page).toHaveURL(/\/review/);
+
+  // Batch approve whatever is left in the queue.
+  await page.goto("/review?status=submitted");
+  await page.waitForLoadState("networkidle");
+  const rows = page.locator("table.queue tbody tr");
+  const waiting = await rows.count();
+  expect(waiting).toBeGreaterThan(0);
+  await page.getByLabel("全选本页待审核学生").check();
+  await page.getByRole("button", { name: /批量通过/ }).click();
+  await expect(page.getByText(`已通过 ${waiting} 人`)).toBeVisible();
+  await page.goto("/review?status=approved");
+  await expect(page.getByRole("link", { name: setup.rejected.no })).toBeVisible();
+});
