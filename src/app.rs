@@ -1,7 +1,7 @@
 //! The HTML shell, the app and its routes.
 
 use crate::pages::auth::{LoginPage, StaffLoginPage};
-use crate::pages::review::{ReviewDetailPage, ReviewQueuePage};
+use crate::pages::review::{AddStudentPage, ReviewDetailPage, ReviewQueuePage};
 use crate::pages::staff::StaffHomePage;
 use crate::pages::student::{NotificationsPage, StudentInfoPage};
 use leptos::prelude::*;
@@ -44,6 +44,7 @@ pub fn App() -> impl IntoView {
                 <Route path=path!("/student/notifications") view=NotificationsPage />
                 <Route path=path!("/staff") view=StaffHomePage />
                 <Route path=path!("/review") view=ReviewQueuePage />
+                <Route path=path!("/review/new") view=AddStudentPage />
                 <Route path=path!("/review/:id") view=ReviewDetailPage />
             </Routes>
         </Router>

@@ -131,3 +131,53 @@ test("a counselor reviews: filter, copy to 校库, reject, student fixes, approv
   await page.goto("/review?status=approved");
   await expect(page.getByRole("link", { name: setup.rejected.no })).toBeVisible();
 });
+
+test("staff add a missing student (新增), who then logs in", async ({ page, browser }, testInfo) => {
+  const no = testInfo.project.name === "desktop" ? "2018010501" : "2018020502";
+  const staff = testInfo.project.name === "desktop" ? "e2e_math" : "e2e_cs";
+  await staffLogin(page, staff);
+  await page.goto("/review/new");
+  await page.waitForLoadState("networkidle");
+  await page.getByRole("button", { name: "新增" }).click();
+  await expect(page.getByText("请填写学号")).toBeVisible();
+
+  await page.getByLabel("学号").fill(no);
+  await page.getByLabel("姓名").fill("复学同学");
+  await page.getByLabel("身份证号").fill("43010420000229002x");
+  await page.getByLabel("考生号").fill("18430104100009");
+  await page.getByLabel("学历层次").selectOption({ label: "本科" });
+  await page.getByLabel("所在专业").fill("软件工程");
+  await page.getByLabel("专业代码").fill("080902");
+  await page.getByLabel("班级").fill("软件1801");
+  await page.getByLabel("学制").fill("4");
+  await page.getByLabel("入学时间").fill("2018-09");
+  await page.getByLabel("毕业时间").fill("2023-06");
+  await page.getByLabel("生源所在地", { exact: true }).selectOption({ label: "湖南省" });
+  await page.getByLabel("城市").selectOption({ label: "长沙市" });
+  await page.getByLabel("区县").selectOption({ label: "岳麓区" });
+  await page.getByLabel("培养方式").selectOption({ label: "非定向" });
+  await page.getByLabel("师范生类别").selectOption({ label: "非师范生" });
+  await page.getByLabel("城乡生源").selectOption({ label: "城镇" });
+  await page.getByLabel("民族").selectOption({ label: "汉族" });
+  await page.getByLabel("政治面貌").selectOption({ label: "共青团员" });
+  await page.getByLabel("困难生类别").selectOption({ label: "非困难生" });
+  await page.getByLabel("手机号码").fill("13912345678");
+  await page.getByLabel("电子邮箱").fill("fx@example.com");
+  await page.getByLabel("QQ号码").fill("123456789");
+  await page.getByLabel("家庭地址").fill("湖南省长沙市岳麓区麓山南路2号");
+  await page.getByLabel("邮编").fill("410082");
+  await page.getByRole("button", { name: "新增" }).click();
+  await expect(page).toHaveURL(/\/review\/\d+/);
+  await expect(page.getByRole("heading", { name: new RegExp(no) })).toBeVisible();
+
+  const ctx = await browser.newContext({ baseURL: testInfo.project.use.baseURL });
+  const student = await ctx.newPage();
+  await student.goto("/login");
+  await student.waitForLoadState("networkidle");
+  await student.getByLabel("学号").fill(no);
+  await student.getByLabel("密码").fill("29002X");
+  await student.getByRole("button", { name: "登录" }).click();
+  await expect(student.getByRole("heading", { name: "生源信息" })).toBeVisible();
+  await expect(student.getByText("复学同学").first()).toBeVisible();
+  await ctx.close();
+});

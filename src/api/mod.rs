@@ -3,6 +3,7 @@
 pub mod auth;
 pub mod divisions;
 pub mod notifications;
+pub mod records;
 pub mod review;
 pub mod staff;
 pub mod student;

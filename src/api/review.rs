@@ -200,6 +200,11 @@ pub struct StudentReview {
     pub submitted_at: Option<String>,
     pub fields: Vec<FieldCompare>,
     pub history: Vec<HistoryEntry>,
+    /// The 学籍 fields as the edit form shows them, and the school record's version.
+    pub record: crate::domain::record::RecordInput,
+    pub record_version: i64,
+    /// 学校 staff may move a student to another college.
+    pub can_change_college: bool,
 }
 
 #[server(prefix = "/api", endpoint = "review_queue")]
@@ -286,6 +291,9 @@ pub struct BatchResult {
     pub approved: i64,
     pub failed: Vec<(i64, String)>,
 }
+
+#[cfg(feature = "ssr")]
+pub use ssr::reviewer_for;
 
 #[cfg(feature = "ssr")]
 mod ssr {
@@ -415,7 +423,7 @@ mod ssr {
         }
     }
 
-    pub async fn detail(_staff: &StaffCaller, student_id: i64) -> Result<StudentReview, AppError> {
+    pub async fn detail(staff: &StaffCaller, student_id: i64) -> Result<StudentReview, AppError> {
         let state = AppState::current()?;
         let record = students::record_by_id(&state.pool, student_id)
             .await?
@@ -443,10 +451,7 @@ mod ssr {
             .into_iter()
             .filter(|e| e.action != "login" && e.action != "login_failed")
             .map(|e| HistoryEntry {
-                field: e
-                    .field
-                    .as_deref()
-                    .map(|f| crate::domain::form::label_of(f).to_string()),
+                field: e.field.as_deref().map(|f| field_label(f).to_string()),
                 old_value: e.old_value.map(|v| {
                     e.field
                         .as_deref()
@@ -496,7 +501,27 @@ mod ssr {
         .into_iter()
         .map(|(k, v)| (k.to_string(), v))
         .collect();
+        let edit_form = crate::domain::record::RecordInput {
+            student_no: record.student_no.clone(),
+            name: record.name.clone(),
+            id_number: IdNumber::parse_legacy(&record.id_number)
+                .map(|id| id.as_str().to_string())
+                .unwrap_or(record.id_number.clone()),
+            exam_no: record.exam_no.clone(),
+            education_level: record.education_level.clone(),
+            college: record.college_name.clone(),
+            major: record.major_name.clone(),
+            major_code: record.major_code.clone(),
+            major_direction: record.major_direction.clone(),
+            class_name: record.class_name.clone(),
+            study_years: record.study_years.clone(),
+            enrolled_on: record.enrolled_on.clone(),
+            graduating_on: record.graduating_on.clone(),
+        };
         Ok(StudentReview {
+            record: edit_form,
+            record_version: record.version,
+            can_change_college: staff.college_id.is_none(),
             student_id,
             school_fields,
             name: record.name,
@@ -514,6 +539,15 @@ mod ssr {
         })
     }
 
+    /// The label of a form field or of a 学籍 field.
+    fn field_label(field: &str) -> &str {
+        crate::domain::record::RECORD_FIELDS
+            .iter()
+            .chain(FIELDS.iter())
+            .find(|(name, _)| *name == field)
+            .map_or(field, |(_, label)| label)
+    }
+
     fn action_label(action: &str) -> &str {
         match action {
             "start" => "开始核验",
@@ -525,6 +559,8 @@ mod ssr {
             "reject" => "审核不通过",
             "copy_to_school" => "复制到校库",
             "refused" => "越权访问被拒绝",
+            "staff_edit" => "老师修改学籍",
+            "add_student" => "新增学生",
             other => other,
         }
     }

@@ -1,9 +1,13 @@
 //! Reusable views.
 
 mod division_picker;
+mod field_control;
+mod record_fields;
 mod top_bar;
 
 pub use division_picker::DivisionPicker;
+pub use field_control::FieldControl;
+pub use record_fields::RecordFields;
 pub use top_bar::TopBar;
 
 use crate::domain::status::Status;

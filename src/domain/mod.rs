@@ -9,6 +9,7 @@ mod errors;
 pub mod form;
 pub mod identity;
 pub mod origin;
+pub mod record;
 pub mod review;
 pub mod status;
 

@@ -5,6 +5,7 @@
 use super::db::{audit, students};
 use crate::domain::codes::{self, EducationLevel};
 use crate::domain::form::VerificationInput;
+use crate::domain::record::normalise_month;
 use crate::domain::{contact, identity, origin};
 use sqlx::SqlitePool;
 use std::collections::HashMap;
@@ -207,28 +208,6 @@ fn strip_decimal_zero(s: &str) -> &str {
         }
         _ => s,
     }
-}
-
-/// Dates as `2019-09`, `201909`, `2019-09-01`, `20190901`, `2019/9/1`, `2019.9` → `2019-09`.
-pub fn normalise_month(raw: &str) -> Option<String> {
-    let raw = strip_decimal_zero(raw.trim());
-    let digits_only = raw.bytes().all(|b| b.is_ascii_digit());
-    let (year, month) = if digits_only && (raw.len() == 6 || raw.len() == 8) {
-        (
-            raw[..4].parse::<u32>().ok()?,
-            raw[4..6].parse::<u32>().ok()?,
-        )
-    } else {
-        let mut parts = raw
-            .split(['-', '/', '.', '年', '月'])
-            .filter(|p| !p.is_empty());
-        (
-            parts.next()?.parse::<u32>().ok()?,
-            parts.next()?.parse::<u32>().ok()?,
-        )
-    };
-    ((1950..=2100).contains(&year) && (1..=12).contains(&month))
-        .then(|| format!("{year:04}-{month:02}"))
 }
 
 fn normalise_row(
@@ -487,23 +466,6 @@ mod tests {
         assert_eq!(column_for_header("syszddm"), Some(Column::Origin));
         assert_eq!(column_for_header("QQ号码"), Some(Column::Qq));
         assert_eq!(column_for_header("院校代码"), None);
-    }
-
-    #[test]
-    fn months_in_every_style_normalise() {
-        for raw in [
-            "2019-09",
-            "201909",
-            "2019-09-01",
-            "20190901",
-            "2019/9/1",
-            "2019.9",
-            "201909.0",
-        ] {
-            assert_eq!(normalise_month(raw).as_deref(), Some("2019-09"), "{raw}");
-        }
-        assert_eq!(normalise_month("2019-13"), None);
-        assert_eq!(normalise_month("九月"), None);
     }
 
     const HEADER: &str = "学号,考生号,姓名,性别,身份证号,民族,政治面貌,学历层次,院系,专业,专业代码,专业方向,班级,学制,入学时间,毕业时间,培养方式,定向单位,师范生类别,生源所在地代码,城乡生源,手机号码,电子邮箱,QQ号码";

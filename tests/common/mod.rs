@@ -342,3 +342,30 @@ impl TestApp {
             .expect("column")
     }
 }
+
+impl Client {
+    /// Calls a server function whose input is JSON-encoded.
+    pub async fn call_json(
+        &self,
+        endpoint: &str,
+        body: serde_json::Value,
+    ) -> Result<serde_json::Value, AppError> {
+        let response = self
+            .http
+            .post(format!("{}/api/{endpoint}", self.base))
+            .header("content-type", "application/json")
+            .header("accept", "application/json")
+            .body(body.to_string())
+            .send()
+            .await
+            .expect("request is sent");
+        let ok = response.status().is_success();
+        let text = response.text().await.expect("body");
+        if ok {
+            Ok(serde_json::from_str(&text).unwrap_or(serde_json::Value::Null))
+        } else {
+            Err(serde_json::from_str::<AppError>(&text)
+                .unwrap_or_else(|e| panic!("error body {text:?}: {e}")))
+        }
+    }
+}

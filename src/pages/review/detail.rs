@@ -1,8 +1,10 @@
 use super::current_filter;
+use crate::api::records::UpdateRecord;
 use crate::api::review::{
     Approve, CopyToSchool, Reject, StudentReview, review_detail, review_next,
 };
-use crate::components::{StatusBadge, TopBar};
+use crate::components::{RecordFields, StatusBadge, TopBar};
+use crate::domain::FieldErrors;
 use crate::domain::review::REJECT_REASONS;
 use crate::domain::status::Status;
 use crate::error::AppError;
@@ -50,6 +52,40 @@ fn DetailView(initial: StudentReview) -> impl IntoView {
     let reason_error = RwSignal::new(None::<String>);
     let reason_select = NodeRef::<leptos::html::Select>::new();
 
+    let record = RwSignal::new(detail.with_untracked(|d| d.record.clone()));
+    let record_errors = RwSignal::new(FieldErrors::new());
+    let save_record = ServerAction::<UpdateRecord>::new();
+    let reload = move |done: &'static str| {
+        leptos::task::spawn_local(async move {
+            match review_detail(student_id).await {
+                Ok(d) => {
+                    record.set(d.record.clone());
+                    detail.set(d);
+                    message.set(Some(Ok(done.to_string())));
+                }
+                Err(e) => message.set(Some(Err(e.to_string()))),
+            }
+        });
+    };
+    Effect::new(move |_| match save_record.value().get() {
+        Some(Ok(())) => {
+            record_errors.set(FieldErrors::new());
+            reload("学籍信息已保存");
+        }
+        Some(Err(AppError::Validation(errors))) => record_errors.set(errors),
+        Some(Err(e)) => message.set(Some(Err(e.to_string()))),
+        None => {}
+    });
+    let on_save_record = move |_| match record.with_untracked(|r| r.parse(false)) {
+        Err(errors) => record_errors.set(errors),
+        Ok(_) => {
+            save_record.dispatch(UpdateRecord {
+                student_id,
+                version: detail.with_untracked(|d| d.record_version),
+                record: record.get_untracked(),
+            });
+        }
+    };
     let copy = ServerAction::<CopyToSchool>::new();
     let approve = ServerAction::<Approve>::new();
     let reject = ServerAction::<Reject>::new();
@@ -267,6 +303,21 @@ fn DetailView(initial: StudentReview) -> impl IntoView {
                 </table>
             </div>
         </section>
+
+        <details class="card edit-record">
+            <summary>"修改学籍信息"</summary>
+            <p class="hint">
+                "学生提交后、审核完成前不能修改；所在院系只能由学校老师修改。每次修改都记入操作记录。"
+            </p>
+            <RecordFields
+                record=record
+                errors=record_errors
+                college_editable=detail.with_untracked(|d| d.can_change_college)
+            />
+            <button class="primary" disabled=move || save_record.pending().get() on:click=on_save_record>
+                "保存学籍信息"
+            </button>
+        </details>
 
         <section class="card decision">
             <h2>"审核"</h2>

@@ -1,8 +1,10 @@
 //! 审核: the college's queue and the side-by-side detail page.
 
+mod add;
 mod detail;
 mod queue;
 
+pub use add::AddStudentPage;
 pub use detail::ReviewDetailPage;
 pub use queue::ReviewQueuePage;
 

@@ -39,7 +39,10 @@ pub fn ReviewQueuePage() -> impl IntoView {
     view! {
         <TopBar />
         <main class="page wide">
-            <h1>"审核队列"</h1>
+            <div class="heading-row">
+                <h1>"审核队列"</h1>
+                <a class="button" href="/review/new">"新增学生"</a>
+            </div>
             {batch_message}
             <Transition fallback=|| view! { <p class="hint">"正在加载……"</p> }>
                 {move || {

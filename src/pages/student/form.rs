@@ -2,9 +2,9 @@
 //! and the buttons of REQUIREMENTS §4. Every rule shown here is the server's rule.
 
 use crate::api::student::{SaveVerification, StartVerification, StudentInfo, WithdrawVerification};
-use crate::components::{DivisionPicker, StatusBadge};
+use crate::components::{FieldControl, StatusBadge};
 use crate::domain::FieldErrors;
-use crate::domain::form::{FIELDS, StudentContext, code_table, display_value};
+use crate::domain::form::{FIELDS, StudentContext, display_value};
 use crate::domain::status::Status;
 use crate::error::AppError;
 use leptos::prelude::*;
@@ -207,78 +207,32 @@ pub fn VerificationPanel(initial: StudentInfo) -> impl IntoView {
         let input_id = name;
         let control = move || {
             if !editable() {
-                let text = form.with(|f| {
-                    if name == "origin_code" {
-                        info.with(|i| {
-                            i.verification
-                                .as_ref()
-                                .map(|v| v.origin_name.clone())
-                                .unwrap_or_default()
-                        })
-                    } else {
-                        display_value(name, f.get(name))
-                    }
-                });
+                let text = if name == "origin_code" {
+                    info.with(|i| match &i.verification {
+                        Some(v) if !v.origin_name.is_empty() => v.origin_name.clone(),
+                        Some(v) => v.values.origin_code.clone(),
+                        None if !i.record.origin_name.is_empty() => i.record.origin_name.clone(),
+                        None => i.record.values.origin_code.clone(),
+                    })
+                } else {
+                    form.with(|f| display_value(name, f.get(name)))
+                };
                 return view! { <span class="value" id=input_id>{text}</span> }.into_any();
             }
-            if name == "origin_code" {
-                let path = info.with_untracked(|i| {
-                    i.verification
-                        .as_ref()
-                        .map(|v| v.origin_path.clone())
-                        .unwrap_or_default()
-                });
-                return view! {
-                    <DivisionPicker
-                        initial_path=path
-                        on_change=Callback::new(move |code: String| set_field(name, code))
-                        on_blur=Callback::new(move |_| blur(name))
-                        invalid=Signal::derive(move || error().is_some())
-                    />
-                }
-                .into_any();
-            }
-            if let Some(table) = code_table(name) {
-                return view! {
-                    <select
-                        id=input_id
-                        name=name
-                        aria-invalid=move || error().is_some().to_string()
-                        on:change=move |ev| set_field(name, event_target_value(&ev))
-                        on:blur=move |_| blur(name)
-                    >
-                        <option value="">"请选择"</option>
-                        {table
-                            .iter()
-                            .map(|c| {
-                                let is_selected = move || form.with(|f| f.get(name) == c.code);
-                                view! {
-                                    <option value=c.code selected=is_selected prop:selected=is_selected>
-                                        {c.name}
-                                    </option>
-                                }
-                            })
-                            .collect_view()}
-                    </select>
-                }
-                .into_any();
-            }
-            let (kind, mode) = match name {
-                "mobile" | "home_phone" => ("tel", "tel"),
-                "email" => ("email", "email"),
-                "qq" | "postcode" => ("text", "numeric"),
-                _ => ("text", "text"),
-            };
+            let origin_path = info.with_untracked(|i| {
+                i.verification
+                    .as_ref()
+                    .map(|v| v.origin_path.clone())
+                    .unwrap_or_default()
+            });
             view! {
-                <input
-                    id=input_id
+                <FieldControl
                     name=name
-                    type=kind
-                    inputmode=mode
-                    aria-invalid=move || error().is_some().to_string()
-                    prop:value=move || form.with(|f| f.get(name).to_string())
-                    on:input=move |ev| set_field(name, event_target_value(&ev))
-                    on:blur=move |_| blur(name)
+                    value=Signal::derive(move || form.with(|f| f.get(name).to_string()))
+                    invalid=Signal::derive(move || error().is_some())
+                    on_input=Callback::new(move |value: String| set_field(name, value))
+                    on_blur=Callback::new(move |_| blur(name))
+                    origin_path=origin_path
                 />
             }
             .into_any()

@@ -183,7 +183,7 @@ impl OrgCache {
         Ok(id)
     }
 
-    async fn major(
+    pub async fn major(
         &mut self,
         conn: &mut SqliteConnection,
         college_id: i64,
@@ -388,4 +388,71 @@ pub async fn status_counts(
     rows.iter()
         .map(|r| Ok((r.try_get::<String, _>("status")?, r.try_get::<i64, _>("n")?)))
         .collect()
+}
+
+/// Another student (not `except`) who already has this 学号.
+pub async fn student_no_taken(
+    pool: &SqlitePool,
+    student_no: &str,
+    except: Option<i64>,
+) -> Result<bool, sqlx::Error> {
+    let found = sqlx::query_scalar::<Sqlite, i64>(
+        "SELECT id FROM students WHERE student_no = $1 AND ($2 IS NULL OR id <> $2)",
+    )
+    .bind(student_no)
+    .bind(except)
+    .fetch_optional(pool)
+    .await?;
+    Ok(found.is_some())
+}
+
+/// Staff's edit of the 学籍 fields, applied only at `expected_version`; false when stale.
+pub async fn update_record(
+    conn: &mut SqliteConnection,
+    student_id: i64,
+    expected_version: i64,
+    record: &crate::domain::record::RecordInput,
+    gender: &str,
+    college_id: i64,
+) -> Result<bool, sqlx::Error> {
+    let mut cache = OrgCache::default();
+    let major_id = cache
+        .major(conn, college_id, &record.major, &record.major_code)
+        .await?;
+    let class_id = cache.class(conn, major_id, &record.class_name).await?;
+    let done = sqlx::query::<Sqlite>(
+        "UPDATE students SET student_no = $3, name = $4, id_number = $5, gender = $6, exam_no = $7,
+            education_level = $8, college_id = $9, major_id = $10, major_direction = $11, class_id = $12,
+            study_years = $13, enrolled_on = $14, graduating_on = $15, updated_at = $16, version = version + 1
+         WHERE id = $1 AND version = $2 AND removed_at IS NULL",
+    )
+    .bind(student_id)
+    .bind(expected_version)
+    .bind(&record.student_no)
+    .bind(&record.name)
+    .bind(&record.id_number)
+    .bind(gender)
+    .bind(&record.exam_no)
+    .bind(&record.education_level)
+    .bind(college_id)
+    .bind(major_id)
+    .bind(&record.major_direction)
+    .bind(class_id)
+    .bind(&record.study_years)
+    .bind(&record.enrolled_on)
+    .bind(&record.graduating_on)
+    .bind(crate::server::now())
+    .execute(&mut *conn)
+    .await?;
+    Ok(done.rows_affected() == 1)
+}
+
+pub async fn id_by_student_no<'e, E: sqlx::SqliteExecutor<'e>>(
+    executor: E,
+    student_no: &str,
+) -> Result<Option<i64>, sqlx::Error> {
+    sqlx::query_scalar::<Sqlite, i64>("SELECT id FROM students WHERE student_no = $1")
+        .bind(student_no)
+        .fetch_optional(executor)
+        .await
 }
