@@ -3,6 +3,8 @@
 //! `domain` holds the rules shared by the browser (WASM) and the server; `api` the server
 //! functions; `pages` and `components` the views; `server` (ssr only) state, database and CLI.
 
+#![recursion_limit = "256"]
+
 pub mod api;
 pub mod app;
 pub mod components;
