@@ -225,3 +225,60 @@ async fn add_a_missing_student_who_then_logs_in() {
         AppError::Forbidden
     );
 }
+
+#[tokio::test]
+async fn authorization_matrix_for_record_changes() {
+    let app = TestApp::spawn().await;
+    let school = app.staff("school").await;
+    let roles: [(&str, Option<AppError>, Option<AppError>); 5] = [
+        // (role, update_record refusal, add_student refusal)
+        (
+            "anonymous",
+            Some(AppError::Unauthenticated),
+            Some(AppError::Unauthenticated),
+        ),
+        (
+            "student",
+            Some(AppError::Forbidden),
+            Some(AppError::Forbidden),
+        ),
+        ("math", None, None),
+        ("cs", Some(AppError::Forbidden), None),
+        ("school", None, None),
+    ];
+    for (i, (role, update_refusal, add_refusal)) in roles.into_iter().enumerate() {
+        let client = match role {
+            "anonymous" => app.client(),
+            "student" => app.student("2019010001").await,
+            staff => app.staff(staff).await,
+        };
+        let (mut record, version, id) = record_of(&app, &school, "2019010002").await;
+        record["major_direction"] = json!(format!("方向{i}"));
+        let updated = client
+            .call_json(
+                "update_record",
+                json!({"student_id": id, "version": version, "record": record}),
+            )
+            .await;
+        assert_eq!(
+            updated.as_ref().err(),
+            update_refusal.as_ref(),
+            "{role} × update_record: {updated:?}"
+        );
+        let changed = app.school_value("2019010002", "major_direction").await == format!("方向{i}");
+        assert_eq!(
+            changed,
+            update_refusal.is_none(),
+            "{role}: the record changed only when allowed"
+        );
+
+        let added = client
+            .call_json("add_student", new_student(&format!("20180100{i:02}")))
+            .await;
+        assert_eq!(
+            added.as_ref().err(),
+            add_refusal.as_ref(),
+            "{role} × add_student: {added:?}"
+        );
+    }
+}
