@@ -245,7 +245,8 @@ pub fn generate(divisions: &Divisions, count: usize, seed: u64) -> (Vec<String>,
             rng.random_range(1..=12),
             rng.random_range(1..=28)
         );
-        let order = rng.random_range(0..50u32) * 2 + u32::from(!female);
+        // The 17th digit is odd for men, even for women.
+        let order = rng.random_range(0..5u32) * 2 + u32::from(!female);
         let id_number = identity::with_check_digit(&format!(
             "{home}{birth}{:02}{order}",
             rng.random_range(10..99)
@@ -427,4 +428,71 @@ pub async fn run(
         );
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn bundled() -> Divisions {
+        Divisions::load(std::path::Path::new(concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/data/divisions.csv"
+        )))
+        .expect("divisions")
+    }
+
+    #[test]
+    fn every_generated_student_imports() {
+        let (headers, rows) = generate(&bundled(), 2_000, 7);
+        let numbered = rows.into_iter().enumerate().map(|(i, r)| (i as u64 + 2, r));
+        let parsed = roster::parse_rows(&headers, numbered).expect("headers match");
+        let refused: Vec<String> = parsed
+            .problems
+            .iter()
+            .filter(|p| matches!(p, roster::Problem::Refused { .. }))
+            .map(|p| p.to_string())
+            .collect();
+        assert!(
+            refused.is_empty(),
+            "{} refused, e.g. {:?}",
+            refused.len(),
+            refused.first()
+        );
+        assert_eq!(parsed.students.len(), 2_000);
+        let numbers: std::collections::HashSet<&str> = parsed
+            .students
+            .iter()
+            .map(|(_, s)| s.student_no.as_str())
+            .collect();
+        assert_eq!(numbers.len(), 2_000, "学号 are unique");
+        let postgraduates = parsed
+            .students
+            .iter()
+            .filter(|(_, s)| s.education_level != "31")
+            .count();
+        assert!(
+            postgraduates > 100,
+            "本科 and 研究生 both appear: {postgraduates}"
+        );
+        // The school record is realistically dirty, but not mostly so.
+        let warnings = parsed.problems.len() - refused.len();
+        assert!(warnings > 0 && warnings < 400, "{warnings} warnings");
+    }
+
+    #[test]
+    fn gender_follows_the_id_number() {
+        let (headers, rows) = generate(&bundled(), 300, 11);
+        let gender = headers.iter().position(|h| h == "性别").unwrap();
+        let id = headers.iter().position(|h| h == "身份证号").unwrap();
+        for row in rows {
+            let parsed = identity::IdNumber::parse(&row[id]).expect("valid ID");
+            let expected = if parsed.gender_code() == "1" {
+                "男"
+            } else {
+                "女"
+            };
+            assert_eq!(row[gender], expected, "{}", row[id]);
+        }
+    }
 }
