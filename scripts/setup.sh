@@ -19,10 +19,9 @@ if ! rustup target list --installed 2>/dev/null | grep -qx wasm32-unknown-unknow
   rustup target add wasm32-unknown-unknown
 fi
 
-# Debian packages: wasm-opt (binaryen) for release builds, brotli for size figures, chromium
-# for the browser tests, node/npm for Playwright, curl for the test script.
+# Debian packages: brotli for size figures, chromium for the browser tests, node/npm for
+# Playwright and wasm-opt, curl for the test script.
 need_apt=()
-command -v wasm-opt >/dev/null 2>&1 || need_apt+=(binaryen)
 command -v brotli >/dev/null 2>&1 || need_apt+=(brotli)
 [ -x /usr/bin/chromium ] || need_apt+=(chromium)
 command -v curl >/dev/null 2>&1 || need_apt+=(curl)
@@ -47,9 +46,12 @@ if [ "$(wasm-bindgen --version 2>/dev/null | awk '{print $2}')" != "$WASM_BINDGE
   cargo install wasm-bindgen-cli --version "$WASM_BINDGEN_VERSION" --force
 fi
 
-if [ ! -d end2end/node_modules/@playwright/test ] || [ end2end/package-lock.json -nt end2end/node_modules/.package-lock.json ]; then
-  log "installing the end-to-end test packages (npm ci)"
-  (cd end2end && npm ci --no-audit --no-fund)
-fi
+# npm packages: Playwright for end2end/, binaryen's wasm-opt (release builds) for tools/.
+for dir in end2end tools; do
+  if [ ! -f "$dir/node_modules/.package-lock.json" ] || [ "$dir/package-lock.json" -nt "$dir/node_modules/.package-lock.json" ]; then
+    log "installing the npm packages of $dir/ (npm ci)"
+    (cd "$dir" && npm ci --no-audit --no-fund)
+  fi
+done
 
-log "tools ready: $(cargo leptos --version), wasm-bindgen $WASM_BINDGEN_VERSION, $(wasm-opt --version | head -n1)"
+log "tools ready: $(cargo leptos --version), wasm-bindgen $WASM_BINDGEN_VERSION, $(tools/node_modules/.bin/wasm-opt --version | head -n1)"
