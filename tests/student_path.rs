@@ -403,3 +403,41 @@ async fn after_a_rejection_the_reason_shows_and_the_student_can_fix_and_resubmit
     );
     assert_eq!(again["verification"]["origin_name"], "湖南省长沙市雨花区");
 }
+
+#[tokio::test]
+async fn cross_site_writes_are_refused() {
+    let app = TestApp::spawn().await;
+    let client = app.client();
+    let password = default_password("2019010001");
+    let form = format!("student_no=2019010001&password={password}");
+    for (header, value) in [
+        ("origin", "http://evil.example"),
+        ("sec-fetch-site", "cross-site"),
+        ("origin", "null"),
+    ] {
+        let response = client
+            .http
+            .post(format!("{}/api/login", client.base))
+            .header("content-type", "application/x-www-form-urlencoded")
+            .header(header, value)
+            .body(form.clone())
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(response.status(), 403, "{header}: {value}");
+    }
+    // The same request from our own origin goes through.
+    let own = format!("http://{}", app.addr);
+    let response = client
+        .http
+        .post(format!("{}/api/login", client.base))
+        .header("content-type", "application/x-www-form-urlencoded")
+        .header("accept", "application/json")
+        .header("origin", own)
+        .header("sec-fetch-site", "same-origin")
+        .body(form)
+        .send()
+        .await
+        .unwrap();
+    assert!(response.status().is_success(), "{}", response.status());
+}

@@ -110,21 +110,7 @@ mod ssr {
         let gender = IdNumber::parse(&record.id_number)
             .map(|id| id.gender_code())
             .unwrap_or("1");
-        let before = RecordInput {
-            student_no: current.student_no.clone(),
-            name: current.name.clone(),
-            id_number: current.id_number.clone(),
-            exam_no: current.exam_no.clone(),
-            education_level: current.education_level.clone(),
-            college: current.college_name.clone(),
-            major: current.major_name.clone(),
-            major_code: current.major_code.clone(),
-            major_direction: current.major_direction.clone(),
-            class_name: current.class_name.clone(),
-            study_years: current.study_years.clone(),
-            enrolled_on: current.enrolled_on.clone(),
-            graduating_on: current.graduating_on.clone(),
-        };
+        let before = current.record_input();
         let mut tx = db::begin_write(&state.pool).await?;
         if !students::update_record(&mut tx, student_id, version, &record, gender, college_id)
             .await?

@@ -502,21 +502,10 @@ mod ssr {
         .map(|(k, v)| (k.to_string(), v))
         .collect();
         let edit_form = crate::domain::record::RecordInput {
-            student_no: record.student_no.clone(),
-            name: record.name.clone(),
             id_number: IdNumber::parse_legacy(&record.id_number)
                 .map(|id| id.as_str().to_string())
                 .unwrap_or(record.id_number.clone()),
-            exam_no: record.exam_no.clone(),
-            education_level: record.education_level.clone(),
-            college: record.college_name.clone(),
-            major: record.major_name.clone(),
-            major_code: record.major_code.clone(),
-            major_direction: record.major_direction.clone(),
-            class_name: record.class_name.clone(),
-            study_years: record.study_years.clone(),
-            enrolled_on: record.enrolled_on.clone(),
-            graduating_on: record.graduating_on.clone(),
+            ..record.record_input()
         };
         Ok(StudentReview {
             record: edit_form,
@@ -653,14 +642,17 @@ mod ssr {
             .await?
             .ok_or(AppError::NotFound)?;
         let chosen: Vec<&str> = if fields.trim() == "all" {
-            db::EDITABLE_COLUMNS.to_vec()
+            db::editable_columns().collect()
         } else {
             let names: Vec<&str> = fields
                 .split(',')
                 .map(str::trim)
                 .filter(|f| !f.is_empty())
                 .collect();
-            if let Some(unknown) = names.iter().find(|f| !db::EDITABLE_COLUMNS.contains(f)) {
+            if let Some(unknown) = names
+                .iter()
+                .find(|f| !db::editable_columns().any(|c| c == **f))
+            {
                 return Err(AppError::Rejected(format!("不能复制字段 {unknown}")));
             }
             names

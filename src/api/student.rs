@@ -161,7 +161,7 @@ mod ssr {
     use crate::domain::status::{Action, Actor, transition};
     use crate::domain::{FieldErrors, codes};
     use crate::server::auth::{StudentCaller, client_addr};
-    use crate::server::db::{EDITABLE_COLUMNS, audit, students, verifications};
+    use crate::server::db::{audit, editable_columns, students, verifications};
     use crate::server::{AppState, Divisions};
 
     pub enum Intent {
@@ -333,7 +333,7 @@ mod ssr {
         }
         let actor = student.actor();
         let addr = client_addr();
-        for column in EDITABLE_COLUMNS {
+        for column in editable_columns() {
             let (old, new) = (current.values.get(column), values.get(column));
             if old != new {
                 audit::record(

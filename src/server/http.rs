@@ -54,6 +54,7 @@ pub fn router(state: AppState) -> Router {
             move || shell(shell_options.clone()),
         )
         .fallback(leptos_axum::file_and_error_handler::<AppState, _>(shell))
+        .layer(axum::middleware::from_fn(same_origin_writes))
         .layer(RequestBodyLimitLayer::new(BODY_LIMIT))
         .layer(header_layer(header::X_CONTENT_TYPE_OPTIONS, "nosniff"))
         .layer(header_layer(header::REFERRER_POLICY, "same-origin"))
@@ -66,6 +67,35 @@ pub fn router(state: AppState) -> Router {
              frame-ancestors 'none'; base-uri 'self'; form-action 'self'",
         ))
         .with_state(state)
+}
+
+/// Refuses state-changing requests sent by another site (CSRF): a browser marks them with
+/// `Sec-Fetch-Site: cross-site` or an `Origin` whose host is not ours. Requests without either
+/// header (command-line clients, old browsers) rely on the SameSite session cookie.
+async fn same_origin_writes(
+    request: axum::extract::Request,
+    next: axum::middleware::Next,
+) -> axum::response::Response {
+    use axum::response::IntoResponse;
+    let safe = matches!(
+        *request.method(),
+        http::Method::GET | http::Method::HEAD | http::Method::OPTIONS
+    );
+    if !safe {
+        let headers = request.headers();
+        let text = |name: HeaderName| headers.get(name).and_then(|v| v.to_str().ok());
+        let cross_site = text(HeaderName::from_static("sec-fetch-site")) == Some("cross-site");
+        let foreign_origin = text(header::ORIGIN).is_some_and(|origin| {
+            let origin_host = origin.split_once("://").map(|(_, rest)| rest).unwrap_or("");
+            let host = text(HeaderName::from_static("x-forwarded-host")).or(text(header::HOST));
+            host != Some(origin_host)
+        });
+        if cross_site || foreign_origin {
+            tracing::warn!(method = %request.method(), path = %request.uri().path(), "cross-site write refused");
+            return (http::StatusCode::FORBIDDEN, "跨站请求已被拒绝").into_response();
+        }
+    }
+    next.run(request).await
 }
 
 fn header_layer(name: HeaderName, value: &'static str) -> SetResponseHeaderLayer<HeaderValue> {

@@ -12,24 +12,23 @@ use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, S
 use std::str::FromStr;
 use std::time::Duration;
 
-/// The editable fields (学生核验信息) as columns; the same names in `students` (校库 values) and
-/// `verifications` (the student's copy), and the same as the form's input names.
-pub const EDITABLE_COLUMNS: [&str; 14] = [
-    "origin_code",
-    "training_mode",
-    "sponsor_unit",
-    "normal_category",
-    "urban_rural",
-    "ethnicity",
-    "political",
-    "hardship",
-    "mobile",
-    "email",
-    "qq",
-    "home_address",
-    "home_phone",
-    "postcode",
-];
+/// The editable fields (学生核验信息) as columns: the same names in `students` (校库 values) and
+/// `verifications` (the student's copy), in the form's order, which every statement binding them
+/// follows.
+pub fn editable_columns() -> impl Iterator<Item = &'static str> {
+    crate::domain::form::FIELDS.iter().map(|(name, _)| *name)
+}
+
+/// Binds the editable values in `editable_columns()` order.
+pub fn bind_editable<'q>(
+    mut query: sqlx::query::Query<'q, sqlx::Sqlite, sqlx::sqlite::SqliteArguments>,
+    values: &'q crate::domain::form::VerificationInput,
+) -> sqlx::query::Query<'q, sqlx::Sqlite, sqlx::sqlite::SqliteArguments> {
+    for column in editable_columns() {
+        query = query.bind(values.get(column));
+    }
+    query
+}
 
 /// Opens (creating when missing) the database and brings its schema up to date.
 pub async fn connect(database_url: &str) -> Result<SqlitePool, String> {
@@ -64,7 +63,7 @@ pub fn editable_from_row(
 ) -> Result<crate::domain::form::VerificationInput, sqlx::Error> {
     use sqlx::Row;
     let mut input = crate::domain::form::VerificationInput::default();
-    for column in EDITABLE_COLUMNS {
+    for column in editable_columns() {
         input.set(column, row.try_get::<String, _>(column)?);
     }
     Ok(input)

@@ -1,6 +1,6 @@
 //! The review queue and the staff side of a student's record.
 
-use super::EDITABLE_COLUMNS;
+use super::editable_columns;
 use crate::domain::form::VerificationInput;
 use crate::domain::status::Status;
 use sqlx::{Row, Sqlite, SqliteConnection, SqlitePool};
@@ -212,7 +212,7 @@ pub async fn copy_to_school(
     fields: &[&str],
 ) -> Result<Vec<(&'static str, String, String)>, sqlx::Error> {
     let mut changed = Vec::new();
-    for column in EDITABLE_COLUMNS {
+    for column in editable_columns() {
         if !fields.contains(&column) {
             continue;
         }

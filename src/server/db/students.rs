@@ -1,6 +1,6 @@
 //! 校库 (the school record), the organisation tables, and the roster upsert.
 
-use super::editable_from_row;
+use super::{bind_editable, editable_from_row};
 use crate::domain::form::VerificationInput;
 use sqlx::sqlite::SqliteRow;
 use sqlx::{Row, Sqlite, SqliteConnection, SqlitePool};
@@ -27,6 +27,27 @@ pub struct SchoolRecord {
     pub graduating_on: String,
     pub values: VerificationInput,
     pub version: i64,
+}
+
+impl SchoolRecord {
+    /// The 学籍 fields as the staff edit form takes them.
+    pub fn record_input(&self) -> crate::domain::record::RecordInput {
+        crate::domain::record::RecordInput {
+            student_no: self.student_no.clone(),
+            name: self.name.clone(),
+            id_number: self.id_number.clone(),
+            exam_no: self.exam_no.clone(),
+            education_level: self.education_level.clone(),
+            college: self.college_name.clone(),
+            major: self.major_name.clone(),
+            major_code: self.major_code.clone(),
+            major_direction: self.major_direction.clone(),
+            class_name: self.class_name.clone(),
+            study_years: self.study_years.clone(),
+            enrolled_on: self.enrolled_on.clone(),
+            graduating_on: self.graduating_on.clone(),
+        }
+    }
 }
 
 macro_rules! select_record {
@@ -263,50 +284,15 @@ pub async fn upsert_roster(
         .bind(&s.student_no)
         .fetch_optional(&mut *conn)
         .await?;
-    let now = crate::server::now();
-    let v = &s.values;
-    match existing {
+    let sql = match existing {
         None => {
-            sqlx::query::<Sqlite>(
-                "INSERT INTO students (student_no, exam_no, name, gender, id_number, education_level,
-                    college_id, major_id, major_direction, class_id, study_years, enrolled_on, graduating_on,
-                    origin_code, training_mode, sponsor_unit, normal_category, urban_rural, ethnicity,
-                    political, hardship, mobile, email, qq, home_address, home_phone, postcode,
-                    created_at, updated_at)
-                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18,
-                    $19, $20, $21, $22, $23, $24, $25, $26, $27, $28, $28)",
-            )
-            .bind(&s.student_no)
-            .bind(&s.exam_no)
-            .bind(&s.name)
-            .bind(&s.gender)
-            .bind(&s.id_number)
-            .bind(&s.education_level)
-            .bind(college_id)
-            .bind(major_id)
-            .bind(&s.major_direction)
-            .bind(class_id)
-            .bind(&s.study_years)
-            .bind(&s.enrolled_on)
-            .bind(&s.graduating_on)
-            .bind(&v.origin_code)
-            .bind(&v.training_mode)
-            .bind(&v.sponsor_unit)
-            .bind(&v.normal_category)
-            .bind(&v.urban_rural)
-            .bind(&v.ethnicity)
-            .bind(&v.political)
-            .bind(&v.hardship)
-            .bind(&v.mobile)
-            .bind(&v.email)
-            .bind(&v.qq)
-            .bind(&v.home_address)
-            .bind(&v.home_phone)
-            .bind(&v.postcode)
-            .bind(&now)
-            .execute(&mut *conn)
-            .await?;
-            Ok(Upsert::Added)
+            "INSERT INTO students (student_no, exam_no, name, gender, id_number, education_level,
+                college_id, major_id, major_direction, class_id, study_years, enrolled_on, graduating_on,
+                origin_code, training_mode, sponsor_unit, normal_category, urban_rural, ethnicity,
+                political, hardship, mobile, email, qq, home_address, home_phone, postcode,
+                created_at, updated_at)
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18,
+                $19, $20, $21, $22, $23, $24, $25, $26, $27, $28, $28)"
         }
         Some(row) => {
             let same = row.try_get::<String, _>("exam_no")? == s.exam_no
@@ -325,49 +311,41 @@ pub async fn upsert_roster(
             if same {
                 return Ok(Upsert::Unchanged);
             }
-            sqlx::query::<Sqlite>(
-                "UPDATE students SET exam_no = $2, name = $3, gender = $4, id_number = $5,
-                    education_level = $6, college_id = $7, major_id = $8, major_direction = $9,
-                    class_id = $10, study_years = $11, enrolled_on = $12, graduating_on = $13,
-                    origin_code = $14, training_mode = $15, sponsor_unit = $16, normal_category = $17,
-                    urban_rural = $18, ethnicity = $19, political = $20, hardship = $21, mobile = $22,
-                    email = $23, qq = $24, home_address = $25, home_phone = $26, postcode = $27,
-                    updated_at = $28, version = version + 1
-                 WHERE student_no = $1",
-            )
-            .bind(&s.student_no)
-            .bind(&s.exam_no)
-            .bind(&s.name)
-            .bind(&s.gender)
-            .bind(&s.id_number)
-            .bind(&s.education_level)
-            .bind(college_id)
-            .bind(major_id)
-            .bind(&s.major_direction)
-            .bind(class_id)
-            .bind(&s.study_years)
-            .bind(&s.enrolled_on)
-            .bind(&s.graduating_on)
-            .bind(&v.origin_code)
-            .bind(&v.training_mode)
-            .bind(&v.sponsor_unit)
-            .bind(&v.normal_category)
-            .bind(&v.urban_rural)
-            .bind(&v.ethnicity)
-            .bind(&v.political)
-            .bind(&v.hardship)
-            .bind(&v.mobile)
-            .bind(&v.email)
-            .bind(&v.qq)
-            .bind(&v.home_address)
-            .bind(&v.home_phone)
-            .bind(&v.postcode)
-            .bind(&now)
-            .execute(&mut *conn)
-            .await?;
-            Ok(Upsert::Changed)
+            "UPDATE students SET exam_no = $2, name = $3, gender = $4, id_number = $5,
+                education_level = $6, college_id = $7, major_id = $8, major_direction = $9,
+                class_id = $10, study_years = $11, enrolled_on = $12, graduating_on = $13,
+                origin_code = $14, training_mode = $15, sponsor_unit = $16, normal_category = $17,
+                urban_rural = $18, ethnicity = $19, political = $20, hardship = $21, mobile = $22,
+                email = $23, qq = $24, home_address = $25, home_phone = $26, postcode = $27,
+                updated_at = $28, version = version + 1
+             WHERE student_no = $1"
         }
-    }
+    };
+    let added = sql.starts_with("INSERT");
+    // Both statements take the same parameters in the same order.
+    let query = sqlx::query::<Sqlite>(sql)
+        .bind(&s.student_no)
+        .bind(&s.exam_no)
+        .bind(&s.name)
+        .bind(&s.gender)
+        .bind(&s.id_number)
+        .bind(&s.education_level)
+        .bind(college_id)
+        .bind(major_id)
+        .bind(&s.major_direction)
+        .bind(class_id)
+        .bind(&s.study_years)
+        .bind(&s.enrolled_on)
+        .bind(&s.graduating_on);
+    bind_editable(query, &s.values)
+        .bind(crate::server::now())
+        .execute(&mut *conn)
+        .await?;
+    Ok(if added {
+        Upsert::Added
+    } else {
+        Upsert::Changed
+    })
 }
 
 /// Counts by verification status (未核验 counts students without a verification row too),

@@ -1,6 +1,6 @@
 //! 学生核验信息: the student's copy, its status and version.
 
-use super::editable_from_row;
+use super::{bind_editable, editable_from_row};
 use crate::domain::form::VerificationInput;
 use crate::domain::status::Status;
 use sqlx::sqlite::SqliteRow;
@@ -54,31 +54,18 @@ pub async fn start(
     values: &VerificationInput,
 ) -> Result<bool, sqlx::Error> {
     let now = crate::server::now();
-    let done = sqlx::query::<Sqlite>(
+    let query = sqlx::query::<Sqlite>(
         "INSERT INTO verifications (student_id, origin_code, training_mode, sponsor_unit, normal_category,
             urban_rural, ethnicity, political, hardship, mobile, email, qq, home_address, home_phone,
             postcode, started_at, updated_at)
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $16)
          ON CONFLICT (student_id) DO NOTHING",
     )
-    .bind(student_id)
-    .bind(&values.origin_code)
-    .bind(&values.training_mode)
-    .bind(&values.sponsor_unit)
-    .bind(&values.normal_category)
-    .bind(&values.urban_rural)
-    .bind(&values.ethnicity)
-    .bind(&values.political)
-    .bind(&values.hardship)
-    .bind(&values.mobile)
-    .bind(&values.email)
-    .bind(&values.qq)
-    .bind(&values.home_address)
-    .bind(&values.home_phone)
-    .bind(&values.postcode)
-    .bind(&now)
-    .execute(conn)
-    .await?;
+    .bind(student_id);
+    let done = bind_editable(query, values)
+        .bind(&now)
+        .execute(conn)
+        .await?;
     Ok(done.rows_affected() == 1)
 }
 
@@ -98,8 +85,7 @@ pub async fn save(
     change: Change<'_>,
 ) -> Result<bool, sqlx::Error> {
     let now = crate::server::now();
-    let v = change.values;
-    let done = sqlx::query::<Sqlite>(
+    let query = sqlx::query::<Sqlite>(
         "UPDATE verifications SET status = $3, origin_code = $4, training_mode = $5, sponsor_unit = $6,
             normal_category = $7, urban_rural = $8, ethnicity = $9, political = $10, hardship = $11,
             mobile = $12, email = $13, qq = $14, home_address = $15, home_phone = $16, postcode = $17,
@@ -111,26 +97,13 @@ pub async fn save(
     )
     .bind(student_id)
     .bind(expected_version)
-    .bind(change.status.as_db())
-    .bind(&v.origin_code)
-    .bind(&v.training_mode)
-    .bind(&v.sponsor_unit)
-    .bind(&v.normal_category)
-    .bind(&v.urban_rural)
-    .bind(&v.ethnicity)
-    .bind(&v.political)
-    .bind(&v.hardship)
-    .bind(&v.mobile)
-    .bind(&v.email)
-    .bind(&v.qq)
-    .bind(&v.home_address)
-    .bind(&v.home_phone)
-    .bind(&v.postcode)
-    .bind(change.submission_id)
-    .bind(change.submitted)
-    .bind(&now)
-    .execute(conn)
-    .await?;
+    .bind(change.status.as_db());
+    let done = bind_editable(query, change.values)
+        .bind(change.submission_id)
+        .bind(change.submitted)
+        .bind(&now)
+        .execute(conn)
+        .await?;
     Ok(done.rows_affected() == 1)
 }
 
