@@ -121,25 +121,23 @@ mod ssr {
         }
         let actor = staff.actor();
         let addr = client_addr();
-        for (field, _) in RECORD_FIELDS {
-            let (old, new) = (before.get(field), record.get(field));
-            if old != new {
-                audit::record(
-                    &mut *tx,
-                    audit::Entry {
-                        actor: &actor,
-                        action: "staff_edit",
-                        student_id: Some(student_id),
-                        field: Some(field),
-                        old_value: Some(old),
-                        new_value: Some(new),
-                        client_addr: addr.as_deref(),
-                        ..Default::default()
-                    },
-                )
-                .await?;
-            }
-        }
+        // Collected first: a closure held across the await would make the future not Send.
+        let changes: Vec<(&str, &str, &str)> = RECORD_FIELDS
+            .iter()
+            .map(|(f, _)| (*f, before.get(f), record.get(f)))
+            .collect();
+        audit::record_changes(
+            &mut tx,
+            audit::Entry {
+                actor: &actor,
+                action: "staff_edit",
+                student_id: Some(student_id),
+                client_addr: addr.as_deref(),
+                ..Default::default()
+            },
+            changes,
+        )
+        .await?;
         tx.commit().await?;
         Ok(())
     }

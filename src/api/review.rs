@@ -667,22 +667,23 @@ mod ssr {
         .await?;
         let actor = staff.actor();
         let addr = client_addr();
-        for (field, old, new) in &changed {
-            audit::record(
-                &mut *tx,
-                audit::Entry {
-                    actor: &actor,
-                    action: "copy_to_school",
-                    student_id: Some(student_id),
-                    field: Some(field),
-                    old_value: Some(old),
-                    new_value: Some(new),
-                    client_addr: addr.as_deref(),
-                    ..Default::default()
-                },
-            )
-            .await?;
-        }
+        // Collected first: a closure held across the await would make the future not Send.
+        let changes: Vec<(&str, &str, &str)> = changed
+            .iter()
+            .map(|(f, old, new)| (*f, old.as_str(), new.as_str()))
+            .collect();
+        audit::record_changes(
+            &mut tx,
+            audit::Entry {
+                actor: &actor,
+                action: "copy_to_school",
+                student_id: Some(student_id),
+                client_addr: addr.as_deref(),
+                ..Default::default()
+            },
+            changes,
+        )
+        .await?;
         tx.commit().await?;
         Ok(())
     }

@@ -333,25 +333,22 @@ mod ssr {
         }
         let actor = student.actor();
         let addr = client_addr();
-        for column in editable_columns() {
-            let (old, new) = (current.values.get(column), values.get(column));
-            if old != new {
-                audit::record(
-                    &mut *tx,
-                    audit::Entry {
-                        actor: &actor,
-                        action: "edit",
-                        student_id: Some(student.id),
-                        field: Some(column),
-                        old_value: Some(old),
-                        new_value: Some(new),
-                        client_addr: addr.as_deref(),
-                        ..Default::default()
-                    },
-                )
-                .await?;
-            }
-        }
+        // Collected first: a closure held across the await would make the future not Send.
+        let changes: Vec<(&str, &str, &str)> = editable_columns()
+            .map(|c| (c, current.values.get(c), values.get(c)))
+            .collect();
+        audit::record_changes(
+            &mut tx,
+            audit::Entry {
+                actor: &actor,
+                action: "edit",
+                student_id: Some(student.id),
+                client_addr: addr.as_deref(),
+                ..Default::default()
+            },
+            changes,
+        )
+        .await?;
         audit::record(
             &mut *tx,
             audit::Entry {

@@ -59,6 +59,14 @@ pub fn ReviewQueuePage() -> impl IntoView {
     }
 }
 
+/// `<option>`s for a filter select of (id, name) pairs.
+fn id_options(items: Vec<(i64, String)>, selected: Option<i64>) -> impl IntoView {
+    items
+        .into_iter()
+        .map(|(id, name)| view! { <option value=id.to_string() selected=selected == Some(id)>{name}</option> })
+        .collect_view()
+}
+
 fn short_time(at: &Option<String>) -> String {
     at.as_deref()
         .map(|t| crate::components::beijing_time(t, "%m-%d %H:%M"))
@@ -142,17 +150,7 @@ fn QueueView(page: QueuePage, batch: ServerAction<ApproveMany>) -> impl IntoView
                         "院系"
                         <select name="college">
                             <option value="">"全部院系"</option>
-                            {page
-                                .colleges
-                                .iter()
-                                .map(|(id, name)| {
-                                    view! {
-                                        <option value=id.to_string() selected=query.college == Some(*id)>
-                                            {name.clone()}
-                                        </option>
-                                    }
-                                })
-                                .collect_view()}
+                            {id_options(page.colleges.clone(), query.college)}
                         </select>
                     </label>
                 </Show>
@@ -160,35 +158,22 @@ fn QueueView(page: QueuePage, batch: ServerAction<ApproveMany>) -> impl IntoView
                     "专业"
                     <select name="major">
                         <option value="">"全部专业"</option>
-                        {page
-                            .majors
-                            .iter()
-                            .map(|(id, name)| {
-                                view! {
-                                    <option value=id.to_string() selected=chosen_major == Some(*id)>
-                                        {name.clone()}
-                                    </option>
-                                }
-                            })
-                            .collect_view()}
+                        {id_options(page.majors.clone(), chosen_major)}
                     </select>
                 </label>
                 <label>
                     "班级"
                     <select name="class">
                         <option value="">"全部班级"</option>
-                        {page
-                            .classes
-                            .iter()
-                            .filter(|(_, major, _)| chosen_major.is_none_or(|m| m == *major))
-                            .map(|(id, _, name)| {
-                                view! {
-                                    <option value=id.to_string() selected=query.class == Some(*id)>
-                                        {name.clone()}
-                                    </option>
-                                }
-                            })
-                            .collect_view()}
+                        {id_options(
+                            page
+                                .classes
+                                .iter()
+                                .filter(|(_, major, _)| chosen_major.is_none_or(|m| m == *major))
+                                .map(|(id, _, name)| (*id, name.clone()))
+                                .collect(),
+                            query.class,
+                        )}
                     </select>
                 </label>
                 <label>

@@ -36,6 +36,26 @@ pub async fn record<'e, E: SqliteExecutor<'e>>(
     Ok(())
 }
 
+/// One entry per field whose value changed, each a copy of `base` with the field filled in.
+pub async fn record_changes<'a>(
+    conn: &mut sqlx::SqliteConnection,
+    base: Entry<'a>,
+    changes: impl IntoIterator<Item = (&'a str, &'a str, &'a str)>,
+) -> Result<(), sqlx::Error> {
+    for (field, old, new) in changes {
+        if old != new {
+            let entry = Entry {
+                field: Some(field),
+                old_value: Some(old),
+                new_value: Some(new),
+                ..base.clone()
+            };
+            record(&mut *conn, entry).await?;
+        }
+    }
+    Ok(())
+}
+
 #[derive(Clone, Debug, sqlx::FromRow)]
 pub struct Row {
     pub id: i64,
