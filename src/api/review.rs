@@ -298,7 +298,7 @@ pub use ssr::reviewer_for;
 #[cfg(feature = "ssr")]
 mod ssr {
     use super::*;
-    use crate::domain::codes::{self, EducationLevel};
+    use crate::domain::codes::EducationLevel;
     use crate::domain::form::{FIELDS, display_value};
     use crate::domain::identity::IdNumber;
     use crate::domain::status::{Action, Actor, transition};
@@ -473,38 +473,9 @@ mod ssr {
         let id_number = IdNumber::parse_legacy(&record.id_number)
             .map(|id| id.as_str().to_string())
             .unwrap_or(record.id_number.clone());
-        let major = if record.major_code.is_empty() {
-            record.major_name.clone()
-        } else {
-            format!("{}（{}）", record.major_name, record.major_code)
-        };
-        let school_fields = vec![
-            ("学号", record.student_no.clone()),
-            ("姓名", record.name.clone()),
-            (
-                "性别",
-                codes::name_of(codes::GENDERS, &record.gender)
-                    .unwrap_or("")
-                    .to_string(),
-            ),
-            ("身份证号", id_number),
-            ("考生号", record.exam_no.clone()),
-            ("所在院系", record.college_name.clone()),
-            ("所在专业", major),
-            ("专业方向", record.major_direction.clone()),
-            ("班级", record.class_name.clone()),
-            ("学历层次", level_label(&record.education_level)),
-            ("学制", record.study_years.clone()),
-            ("入学时间", record.enrolled_on.clone()),
-            ("毕业时间", record.graduating_on.clone()),
-        ]
-        .into_iter()
-        .map(|(k, v)| (k.to_string(), v))
-        .collect();
+        let school_fields = record.display_fields(id_number.clone());
         let edit_form = crate::domain::record::RecordInput {
-            id_number: IdNumber::parse_legacy(&record.id_number)
-                .map(|id| id.as_str().to_string())
-                .unwrap_or(record.id_number.clone()),
+            id_number,
             ..record.record_input()
         };
         Ok(StudentReview {

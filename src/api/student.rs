@@ -28,32 +28,8 @@ pub struct RecordView {
     /// 校库 values of the fields the student checks.
     pub values: VerificationInput,
     pub origin_name: String,
-}
-
-impl RecordView {
-    /// The grey, read-only 学籍 fields in display order.
-    pub fn school_fields(&self) -> Vec<(&'static str, String)> {
-        let major = if self.major_code.is_empty() {
-            self.major.clone()
-        } else {
-            format!("{}（{}）", self.major, self.major_code)
-        };
-        vec![
-            ("学号", self.student_no.clone()),
-            ("姓名", self.name.clone()),
-            ("性别", self.gender.clone()),
-            ("身份证号", self.id_number.clone()),
-            ("考生号", self.exam_no.clone()),
-            ("所在院系", self.college.clone()),
-            ("所在专业", major),
-            ("专业方向", self.major_direction.clone()),
-            ("班级", self.class_name.clone()),
-            ("学历层次", self.level.label().to_string()),
-            ("学制", self.study_years.clone()),
-            ("入学时间", self.enrolled_on.clone()),
-            ("毕业时间", self.graduating_on.clone()),
-        ]
-    }
+    /// The grey, read-only 学籍 fields as (label, text), 身份证号 masked.
+    pub school_fields: Vec<(String, String)>,
 }
 
 /// The student's copy (学生核验信息).
@@ -192,17 +168,20 @@ mod ssr {
             .ok_or(AppError::NotFound)?;
         let verification = verifications::find(&state.pool, student_id).await?;
         let d = &state.divisions;
+        let id_number = IdNumber::parse_legacy(&record.id_number)
+            .map(|id| id.masked())
+            .unwrap_or_else(|_| "******".to_string());
+        let school_fields = record.display_fields(id_number.clone());
         Ok(StudentInfo {
             record: RecordView {
+                school_fields,
                 student_no: record.student_no,
                 exam_no: record.exam_no,
                 name: record.name,
                 gender: codes::name_of(codes::GENDERS, &record.gender)
                     .unwrap_or("")
                     .to_string(),
-                id_number: IdNumber::parse_legacy(&record.id_number)
-                    .map(|id| id.masked())
-                    .unwrap_or_else(|_| "******".to_string()),
+                id_number,
                 college: record.college_name,
                 major: record.major_name,
                 major_code: record.major_code,

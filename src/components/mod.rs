@@ -34,3 +34,26 @@ pub fn beijing_time(rfc3339: &str, format: &str) -> String {
         .map(|t| (t + chrono::Duration::hours(8)).format(format).to_string())
         .unwrap_or_else(|_| rfc3339.to_string())
 }
+
+/// The grey, read-only 学籍 fields: (label, text) pairs as the server prepared them.
+#[component]
+pub fn SchoolFieldList(#[prop(into)] fields: Signal<Vec<(String, String)>>) -> impl IntoView {
+    view! {
+        <dl class="school-fields">
+            {move || {
+                fields
+                    .get()
+                    .into_iter()
+                    .map(|(label, value)| {
+                        view! {
+                            <div class="readonly">
+                                <dt>{label}</dt>
+                                <dd>{value}</dd>
+                            </div>
+                        }
+                    })
+                    .collect_view()
+            }}
+        </dl>
+    }
+}

@@ -3,7 +3,7 @@ use crate::api::records::UpdateRecord;
 use crate::api::review::{
     Approve, CopyToSchool, Reject, StudentReview, review_detail, review_next,
 };
-use crate::components::{RecordFields, StatusBadge, TopBar};
+use crate::components::{RecordFields, SchoolFieldList, StatusBadge, TopBar};
 use crate::domain::FieldErrors;
 use crate::domain::review::REJECT_REASONS;
 use crate::domain::status::Status;
@@ -222,22 +222,7 @@ fn DetailView(initial: StudentReview) -> impl IntoView {
 
         <section class="card">
             <h2>"学籍信息"</h2>
-            <dl class="school-fields">
-                {move || {
-                    detail
-                        .with(|d| d.school_fields.clone())
-                        .into_iter()
-                        .map(|(label, value)| {
-                            view! {
-                                <div class="readonly">
-                                    <dt>{label}</dt>
-                                    <dd>{value}</dd>
-                                </div>
-                            }
-                        })
-                        .collect_view()
-                }}
-            </dl>
+            <SchoolFieldList fields=Signal::derive(move || detail.with(|d| d.school_fields.clone())) />
         </section>
 
         <section class="card">

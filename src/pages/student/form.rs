@@ -2,7 +2,7 @@
 //! and the buttons of REQUIREMENTS §4. Every rule shown here is the server's rule.
 
 use crate::api::student::{SaveVerification, StartVerification, StudentInfo, WithdrawVerification};
-use crate::components::{FieldControl, StatusBadge};
+use crate::components::{FieldControl, SchoolFieldList, StatusBadge};
 use crate::domain::FieldErrors;
 use crate::domain::form::{FIELDS, StudentContext, display_value};
 use crate::domain::status::Status;
@@ -308,20 +308,7 @@ pub fn VerificationPanel(initial: StudentInfo) -> impl IntoView {
         <section class="card">
             <h2>"学籍信息"</h2>
             <p class="hint">"以下信息由学校提供，如有错误请联系学院辅导员修改。"</p>
-            <dl class="school-fields">
-                {school
-                    .with_value(|r| r.school_fields())
-                    .into_iter()
-                    .map(|(label, value)| {
-                        view! {
-                            <div class="readonly">
-                                <dt>{label}</dt>
-                                <dd>{value}</dd>
-                            </div>
-                        }
-                    })
-                    .collect_view()}
-            </dl>
+            <SchoolFieldList fields=school.with_value(|r| r.school_fields.clone()) />
         </section>
 
         <section class="card">

@@ -30,6 +30,43 @@ pub struct SchoolRecord {
 }
 
 impl SchoolRecord {
+    /// The grey, read-only 学籍 fields as (label, text), in display order; `id_number` is the
+    /// 身份证号 as this viewer may see it (masked for students).
+    pub fn display_fields(&self, id_number: String) -> Vec<(String, String)> {
+        use crate::domain::codes::{self, EducationLevel};
+        let major = if self.major_code.is_empty() {
+            self.major_name.clone()
+        } else {
+            format!("{}（{}）", self.major_name, self.major_code)
+        };
+        let level = EducationLevel::parse(&self.education_level)
+            .map(|l| l.label().to_string())
+            .unwrap_or_else(|| self.education_level.clone());
+        [
+            ("学号", self.student_no.clone()),
+            ("姓名", self.name.clone()),
+            (
+                "性别",
+                codes::name_of(codes::GENDERS, &self.gender)
+                    .unwrap_or("")
+                    .to_string(),
+            ),
+            ("身份证号", id_number),
+            ("考生号", self.exam_no.clone()),
+            ("所在院系", self.college_name.clone()),
+            ("所在专业", major),
+            ("专业方向", self.major_direction.clone()),
+            ("班级", self.class_name.clone()),
+            ("学历层次", level),
+            ("学制", self.study_years.clone()),
+            ("入学时间", self.enrolled_on.clone()),
+            ("毕业时间", self.graduating_on.clone()),
+        ]
+        .into_iter()
+        .map(|(label, value)| (label.to_string(), value))
+        .collect()
+    }
+
     /// The 学籍 fields as the staff edit form takes them.
     pub fn record_input(&self) -> crate::domain::record::RecordInput {
         crate::domain::record::RecordInput {
