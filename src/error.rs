@@ -14,6 +14,9 @@ pub enum AppError {
     Unauthenticated,
     #[error("没有权限执行此操作")]
     Forbidden,
+    /// The account's password was reset (or set by someone else) and must be changed first.
+    #[error("请先修改密码")]
+    PasswordChangeRequired,
     #[error("未找到相应记录")]
     NotFound,
     /// The record changed since the caller loaded it.

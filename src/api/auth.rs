@@ -65,15 +65,15 @@ pub async fn current_account() -> Result<Option<Account>, AppError> {
 /// Student login: 学号 + password (default: the last six characters of the 身份证号).
 #[server(prefix = "/api", endpoint = "login")]
 pub async fn login(student_no: String, password: String) -> Result<(), AppError> {
-    crate::server::auth::login_student(&student_no, &password).await?;
-    leptos_axum::redirect("/student");
+    let must_change = crate::server::auth::login_student(&student_no, &password).await?;
+    leptos_axum::redirect(if must_change { "/account" } else { "/student" });
     Ok(())
 }
 
 #[server(prefix = "/api", endpoint = "staff_login")]
 pub async fn staff_login(username: String, password: String) -> Result<(), AppError> {
-    crate::server::auth::login_staff(&username, &password).await?;
-    leptos_axum::redirect("/staff");
+    let must_change = crate::server::auth::login_staff(&username, &password).await?;
+    leptos_axum::redirect(if must_change { "/account" } else { "/staff" });
     Ok(())
 }
 

@@ -1,5 +1,6 @@
 //! Server functions, one file per area. Each checks who calls and parses its input again.
 
+pub mod account;
 pub mod auth;
 pub mod divisions;
 pub mod notifications;

@@ -322,21 +322,12 @@ mod ssr {
             .await?
             .ok_or(AppError::NotFound)?;
         match staff.college_id {
-            Some(own) if own != college => {
-                audit::record(
-                    &state.pool,
-                    audit::Entry {
-                        actor: &staff.actor(),
-                        action: "refused",
-                        student_id: Some(student_id),
-                        detail: Some("另一学院的学生"),
-                        client_addr: client_addr().as_deref(),
-                        ..Default::default()
-                    },
-                )
-                .await?;
-                Err(AppError::Forbidden)
-            }
+            Some(own) if own != college => Err(crate::server::auth::refuse(
+                &staff.actor(),
+                Some(student_id),
+                "另一学院的学生",
+            )
+            .await),
             _ => Ok(staff),
         }
     }
@@ -518,10 +509,12 @@ mod ssr {
             "approve" => "审核通过",
             "reject" => "审核不通过",
             "copy_to_school" => "复制到校库",
-            "refused" => "越权访问被拒绝",
             "staff_edit" => "老师修改学籍",
             "add_student" => "新增学生",
-            other => other,
+            other => match crate::server::db::security::action_label(other) {
+                "其他" => other,
+                label => label,
+            },
         }
     }
 

@@ -6,9 +6,11 @@
 pub mod codes;
 pub mod contact;
 mod errors;
+pub mod export;
 pub mod form;
 pub mod identity;
 pub mod origin;
+pub mod password;
 pub mod record;
 pub mod review;
 pub mod status;

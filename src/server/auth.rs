@@ -1,6 +1,7 @@
 //! Passwords (argon2id), server-side sessions and "who is calling".
 
 use super::AppState;
+use super::db::security::{self, AccountKind};
 use super::db::{accounts, accounts::SessionOwner, audit, students};
 use crate::error::AppError;
 use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
@@ -105,9 +106,27 @@ fn session_token(parts: &Parts) -> Option<String> {
         .filter(|v| v.len() == 64 && v.bytes().all(|b| b.is_ascii_hexdigit()))
 }
 
-/// The caller's network address, for the audit log.
+/// The caller's network address, for the audit log and the wrong-password counters. Behind a
+/// reverse proxy (`SHENGYUAN_TRUST_PROXY=1`) it is the last address the proxy appended to
+/// `X-Forwarded-For`; otherwise the peer of the TCP connection.
 pub fn client_addr() -> Option<String> {
     let parts = request_parts()?;
+    let trust_proxy = leptos::prelude::use_context::<AppState>()
+        .map(|s| s.config.trust_proxy)
+        .unwrap_or(false);
+    if trust_proxy
+        && let Some(forwarded) = parts
+            .headers
+            .get_all("x-forwarded-for")
+            .iter()
+            .filter_map(|v| v.to_str().ok())
+            .flat_map(|v| v.split(','))
+            .map(str::trim)
+            .filter(|v| v.parse::<std::net::IpAddr>().is_ok())
+            .last()
+    {
+        return Some(forwarded.to_string());
+    }
     parts
         .extensions
         .get::<axum::extract::ConnectInfo<std::net::SocketAddr>>()
@@ -149,6 +168,7 @@ pub struct StaffCaller {
     /// `None`: school-wide (学校).
     pub college_id: Option<i64>,
     pub college_name: Option<String>,
+    pub must_change_password: bool,
 }
 
 impl StaffCaller {
@@ -172,7 +192,15 @@ pub enum Caller {
 /// Who is calling, from the session cookie; `None` when not logged in (or the session ended).
 pub async fn caller() -> Result<Option<Caller>, AppError> {
     let state = AppState::current()?;
-    let Some(token) = request_parts().as_ref().and_then(session_token) else {
+    match request_parts() {
+        Some(parts) => caller_for(&state, &parts).await,
+        None => Ok(None),
+    }
+}
+
+/// Who sent `parts` (for plain axum handlers such as downloads, outside server functions).
+pub async fn caller_for(state: &AppState, parts: &Parts) -> Result<Option<Caller>, AppError> {
+    let Some(token) = session_token(parts) else {
         return Ok(None);
     };
     let hash = token_hash(&token);
@@ -218,26 +246,78 @@ pub async fn caller() -> Result<Option<Caller>, AppError> {
                 display_name: s.display_name,
                 college_id: s.college_id,
                 college_name: s.college_name,
+                must_change_password: s.must_change_password,
             })
         }),
         None => None,
     })
 }
 
+/// Logs a refused authorization in the security log and returns `Forbidden`.
+pub async fn refuse(actor: &str, student_id: Option<i64>, detail: &str) -> AppError {
+    match AppState::current() {
+        Ok(state) => {
+            let addr = client_addr();
+            let entry = audit::Entry {
+                actor,
+                action: "forbidden",
+                student_id,
+                detail: Some(detail),
+                client_addr: addr.as_deref(),
+                ..Default::default()
+            };
+            if let Err(e) = audit::record(&state.pool, entry).await {
+                return e.into();
+            }
+            AppError::Forbidden
+        }
+        Err(e) => e,
+    }
+}
+
+fn caller_actor(caller: &Caller) -> String {
+    match caller {
+        Caller::Student(s) => s.actor(),
+        Caller::Staff(s) => s.actor(),
+    }
+}
+
+/// Any logged-in account, also one that still has to change its password.
+pub async fn require_account() -> Result<Caller, AppError> {
+    caller().await?.ok_or(AppError::Unauthenticated)
+}
+
+/// A student who may use the system (their password is not waiting for a forced change).
 pub async fn require_student() -> Result<StudentCaller, AppError> {
     match caller().await? {
+        Some(Caller::Student(s)) if s.must_change_password => Err(AppError::PasswordChangeRequired),
         Some(Caller::Student(s)) => Ok(s),
-        Some(Caller::Staff(_)) => Err(AppError::Forbidden),
+        Some(other) => Err(refuse(&caller_actor(&other), None, "学生功能").await),
         None => Err(AppError::Unauthenticated),
     }
 }
 
 pub async fn require_staff() -> Result<StaffCaller, AppError> {
     match caller().await? {
+        Some(Caller::Staff(s)) if s.must_change_password => Err(AppError::PasswordChangeRequired),
         Some(Caller::Staff(s)) => Ok(s),
-        Some(Caller::Student(_)) => Err(AppError::Forbidden),
+        Some(other) => Err(refuse(&caller_actor(&other), None, "教师功能").await),
         None => Err(AppError::Unauthenticated),
     }
+}
+
+/// Staff of 学校 (school-wide).
+pub async fn require_school_staff() -> Result<StaffCaller, AppError> {
+    let staff = require_staff().await?;
+    if staff.college_id.is_some() {
+        return Err(refuse(&staff.actor(), None, "仅限学校管理员").await);
+    }
+    Ok(staff)
+}
+
+/// The hash of the caller's session token (to keep that session when others are ended).
+pub fn current_session_hash() -> Option<String> {
+    request_parts().as_ref().and_then(session_token).map(|t| token_hash(&t))
 }
 
 /// Ends the caller's current session (if any) and starts a new one for `owner`:
@@ -265,104 +345,171 @@ fn require_present(field: &str, value: &str, message: &str) -> Result<(), AppErr
     }
 }
 
-pub async fn login_student(student_no: &str, password: &str) -> Result<(), AppError> {
+/// What a login attempt needs to know about the account it names (if it exists).
+struct LoginTarget {
+    kind: AccountKind,
+    login: String,
+    account: Option<(i64, Option<i64>, bool)>, // (id, student id for the log, locked)
+    stored_hash: Option<String>,
+    default_password: Option<String>,
+    must_change_password: bool,
+}
+
+/// The lock message: who to ask depends on the kind of account.
+fn locked_message(kind: AccountKind, threshold: i64) -> String {
+    match kind {
+        AccountKind::Student => format!(
+            "账号已锁定：密码连续输错 {threshold} 次。请联系所在学院的辅导员（学院管理员）解锁，\
+             或使用“忘记密码”通过已绑定的邮箱重设密码。"
+        ),
+        AccountKind::Staff => format!(
+            "账号已锁定：密码连续输错 {threshold} 次。请联系招生就业处（学校管理员）解锁。"
+        ),
+    }
+}
+
+/// The common part of both logins: lock check, password check, counters, audit, session.
+/// Returns whether the account must change its password now.
+async fn attempt_login(
+    state: &AppState,
+    target: LoginTarget,
+    password: &str,
+) -> Result<bool, AppError> {
+    let addr = client_addr().unwrap_or_else(|| "unknown".to_string());
+    let actor = format!("{}:{}", target.kind.as_str(), target.login);
+    let threshold = state.config.lockout_threshold;
+    let log = |action: &'static str, detail: Option<String>| {
+        let actor = actor.clone();
+        let addr = addr.clone();
+        let student_id = target.account.and_then(|(_, student, _)| student);
+        let pool = state.pool.clone();
+        async move {
+            audit::record(
+                &pool,
+                audit::Entry {
+                    actor: &actor,
+                    action,
+                    student_id,
+                    detail: detail.as_deref(),
+                    client_addr: Some(&addr),
+                    ..Default::default()
+                },
+            )
+            .await
+        }
+    };
+    // Locked: an account with a lock, or an unknown name that has had as many failures (so the
+    // answer does not tell whether the account exists). Unknown names' counters age out.
+    let since = (chrono::Utc::now() - chrono::Duration::hours(24))
+        .to_rfc3339_opts(chrono::SecondsFormat::Secs, true);
+    let locked = match target.account {
+        Some((_, _, locked)) => locked,
+        None => {
+            security::max_failures(&state.pool, target.kind, &target.login, &since).await?
+                >= threshold
+        }
+    };
+    // Always one argon2 verification, so a locked or unknown account answers as slowly.
+    let ok = verify_password(
+        target.stored_hash.clone(),
+        target.default_password.clone(),
+        password.to_string(),
+    )
+    .await;
+    if locked {
+        log("login_refused_locked", None).await?;
+        return Err(AppError::Rejected(locked_message(target.kind, threshold)));
+    }
+    match target.account {
+        Some((id, _, _)) if ok => {
+            security::reset_counters(&state.pool, target.kind, id, &target.login).await?;
+            let owner = match target.kind {
+                AccountKind::Student => SessionOwner::Student(id),
+                AccountKind::Staff => SessionOwner::Staff(id),
+            };
+            start_session(state, owner).await?;
+            log("login", None).await?;
+            Ok(target.must_change_password)
+        }
+        account => {
+            let failures =
+                security::record_failure(&state.pool, target.kind, &target.login, &addr).await?;
+            log("login_failed", Some(format!("连续第 {failures} 次"))).await?;
+            if failures >= threshold {
+                if let Some((id, _, _)) = account {
+                    security::lock(&state.pool, target.kind, id, failures).await?;
+                    log("account_locked", Some(format!("密码连续输错 {failures} 次"))).await?;
+                }
+                return Err(AppError::Rejected(locked_message(target.kind, threshold)));
+            }
+            let left = threshold - failures;
+            Err(AppError::Rejected(format!(
+                "{WRONG_CREDENTIALS}（再错 {left} 次账号将被锁定）"
+            )))
+        }
+    }
+}
+
+/// Student login; `Ok(true)` when the student must change the password before going on.
+pub async fn login_student(student_no: &str, password: &str) -> Result<bool, AppError> {
     let state = AppState::current()?;
     let student_no = student_no.trim();
     require_present("student_no", student_no, "请输入学号")?;
     require_present("password", password, "请输入密码")?;
     let account = students::account_by_student_no(&state.pool, student_no).await?;
-    let (stored, fallback) = match &account {
-        Some(a) => (
-            a.password_hash.clone(),
+    let target = LoginTarget {
+        kind: AccountKind::Student,
+        login: student_no.to_string(),
+        account: account
+            .as_ref()
+            .map(|a| (a.id, Some(a.id), a.locked_at.is_some())),
+        stored_hash: account.as_ref().and_then(|a| a.password_hash.clone()),
+        default_password: account.as_ref().and_then(|a| {
             crate::domain::identity::IdNumber::parse(&a.id_number)
                 .ok()
-                .map(|id| id.default_password()),
-        ),
-        None => (None, None),
+                .map(|id| id.default_password())
+        }),
+        must_change_password: account.as_ref().is_some_and(|a| a.must_change_password),
     };
-    let ok = verify_password(stored, fallback, password.to_string()).await;
-    let addr = client_addr();
-    match account {
-        Some(a) if ok => {
-            start_session(&state, SessionOwner::Student(a.id)).await?;
-            audit::record(
-                &state.pool,
-                audit::Entry {
-                    actor: &format!("student:{}", a.student_no),
-                    action: "login",
-                    student_id: Some(a.id),
-                    client_addr: addr.as_deref(),
-                    ..Default::default()
-                },
-            )
-            .await?;
-            Ok(())
-        }
-        other => {
-            audit::record(
-                &state.pool,
-                audit::Entry {
-                    actor: &format!("student:{student_no}"),
-                    action: "login_failed",
-                    student_id: other.map(|a| a.id),
-                    client_addr: addr.as_deref(),
-                    ..Default::default()
-                },
-            )
-            .await?;
-            Err(AppError::Rejected(WRONG_CREDENTIALS.to_string()))
-        }
-    }
+    attempt_login(&state, target, password).await
 }
 
-pub async fn login_staff(username: &str, password: &str) -> Result<(), AppError> {
+/// Staff login; `Ok(true)` when the password must be changed first.
+pub async fn login_staff(username: &str, password: &str) -> Result<bool, AppError> {
     let state = AppState::current()?;
     let username = username.trim();
     require_present("username", username, "请输入用户名")?;
     require_present("password", password, "请输入密码")?;
     let account = accounts::staff_by_username(&state.pool, username).await?;
-    let ok = verify_password(
-        account.as_ref().map(|a| a.password_hash.clone()),
-        None,
-        password.to_string(),
-    )
-    .await;
-    let addr = client_addr();
-    let actor = format!("staff:{username}");
-    match account {
-        Some(a) if ok => {
-            start_session(&state, SessionOwner::Staff(a.id)).await?;
-            audit::record(
-                &state.pool,
-                audit::Entry {
-                    actor: &actor,
-                    action: "login",
-                    client_addr: addr.as_deref(),
-                    ..Default::default()
-                },
-            )
-            .await?;
-            Ok(())
-        }
-        _ => {
-            audit::record(
-                &state.pool,
-                audit::Entry {
-                    actor: &actor,
-                    action: "login_failed",
-                    client_addr: addr.as_deref(),
-                    ..Default::default()
-                },
-            )
-            .await?;
-            Err(AppError::Rejected(WRONG_CREDENTIALS.to_string()))
-        }
-    }
+    let target = LoginTarget {
+        kind: AccountKind::Staff,
+        login: username.to_string(),
+        account: account
+            .as_ref()
+            .map(|a| (a.id, None, a.locked_at.is_some())),
+        stored_hash: account.as_ref().map(|a| a.password_hash.clone()),
+        default_password: None,
+        must_change_password: account.as_ref().is_some_and(|a| a.must_change_password),
+    };
+    attempt_login(&state, target, password).await
 }
 
 /// Ends the current session and clears the cookie; harmless without one.
 pub async fn logout() -> Result<(), AppError> {
     let state = AppState::current()?;
+    if let Some(who) = caller().await? {
+        let addr = client_addr();
+        audit::record(
+            &state.pool,
+            audit::Entry {
+                actor: &caller_actor(&who),
+                action: "logout",
+                client_addr: addr.as_deref(),
+                ..Default::default()
+            },
+        )
+        .await?;
+    }
     if let Some(token) = request_parts().as_ref().and_then(session_token) {
         accounts::delete_session(&state.pool, &token_hash(&token)).await?;
     }

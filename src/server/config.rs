@@ -14,7 +14,22 @@ pub struct Config {
     /// (`SHENGYUAN_SESSION_IDLE_MINUTES`, default 30; `SHENGYUAN_SESSION_MAX_HOURS`, default 12).
     pub session_idle_minutes: i64,
     pub session_max_hours: i64,
+    /// Consecutive wrong passwords that lock an account (`SHENGYUAN_LOCKOUT_THRESHOLD`, default 5).
+    pub lockout_threshold: i64,
+    /// `SHENGYUAN_TRUST_PROXY=1`: take the client address from `X-Forwarded-For` (behind nginx).
+    pub trust_proxy: bool,
+    /// `SHENGYUAN_SMTP_URL`, e.g. `smtps://user:password@smtp.example.edu.cn:465`; without it
+    /// e-mails are written to the outbox folder instead of being sent.
+    pub smtp_url: Option<String>,
+    /// `SHENGYUAN_MAIL_FROM`, default `生源信息采集核对 <noreply@localhost>`.
+    pub mail_from: String,
+    /// `SHENGYUAN_OUTBOX`, default `data/outbox`.
+    pub outbox_dir: PathBuf,
+    /// Lifetime of a password-recovery code (`SHENGYUAN_RESET_CODE_MINUTES`, default 15).
+    pub reset_code_minutes: i64,
 }
+
+pub const DEFAULT_MAIL_FROM: &str = "生源信息采集核对 <noreply@localhost>";
 
 pub const DEFAULT_DATABASE_URL: &str = "sqlite://data/shengyuan.db";
 
@@ -38,6 +53,17 @@ impl Config {
             ),
             session_idle_minutes: number("SHENGYUAN_SESSION_IDLE_MINUTES", 30),
             session_max_hours: number("SHENGYUAN_SESSION_MAX_HOURS", 12),
+            lockout_threshold: number("SHENGYUAN_LOCKOUT_THRESHOLD", 5),
+            trust_proxy: matches!(
+                var("SHENGYUAN_TRUST_PROXY").as_deref(),
+                Some("1" | "true" | "yes")
+            ),
+            smtp_url: var("SHENGYUAN_SMTP_URL"),
+            mail_from: var("SHENGYUAN_MAIL_FROM").unwrap_or_else(|| DEFAULT_MAIL_FROM.to_string()),
+            outbox_dir: var("SHENGYUAN_OUTBOX")
+                .map(PathBuf::from)
+                .unwrap_or_else(|| PathBuf::from("data/outbox")),
+            reset_code_minutes: number("SHENGYUAN_RESET_CODE_MINUTES", 15),
         }
     }
 
@@ -52,6 +78,15 @@ impl Config {
             secure_cookies: false,
             session_idle_minutes: 30,
             session_max_hours: 12,
+            lockout_threshold: 5,
+            trust_proxy: false,
+            smtp_url: None,
+            mail_from: DEFAULT_MAIL_FROM.to_string(),
+            outbox_dir: std::path::Path::new(database_url.trim_start_matches("sqlite://"))
+                .parent()
+                .map(|dir| dir.join("outbox"))
+                .unwrap_or_else(|| PathBuf::from("outbox")),
+            reset_code_minutes: 15,
         }
     }
 }

@@ -42,30 +42,57 @@ pub async fn build_state(
     })
 }
 
+/// The Content-Security-Policy of an HTML page: scripts only from this origin or inline with
+/// the page's nonce (Leptos' hydration bootstrap), WASM allowed, nothing framed or framing.
+fn page_csp(nonce: &str) -> String {
+    format!(
+        "default-src 'self'; script-src 'self' 'nonce-{nonce}' 'wasm-unsafe-eval'; \
+         style-src 'self'; img-src 'self' data:; connect-src 'self'; font-src 'self'; \
+         object-src 'none'; frame-ancestors 'none'; base-uri 'self'; form-action 'self'"
+    )
+}
+
+/// For everything that is not a page (server functions, files, downloads): nothing may run.
+const STATIC_CSP: &str = "default-src 'none'; frame-ancestors 'none'; base-uri 'none'; form-action 'self'";
+
+/// Context for every rendered page: the state, and a CSP header carrying this response's nonce.
+fn page_context(state: AppState) -> impl Fn() + Clone + Send + 'static {
+    move || {
+        provide_context(state.clone());
+        if let (Some(nonce), Some(response)) = (
+            leptos::nonce::use_nonce(),
+            use_context::<leptos_axum::ResponseOptions>(),
+        ) && let Ok(value) = HeaderValue::from_str(&page_csp(&nonce.to_string()))
+        {
+            response.insert_header(header::CONTENT_SECURITY_POLICY, value);
+        }
+    }
+}
+
 pub fn router(state: AppState) -> Router {
     let routes = generate_route_list(App);
-    let context_state = state.clone();
     let shell_options = state.leptos_options.clone();
     Router::new()
+        .route(
+            "/staff/security-log.csv",
+            axum::routing::get(super::downloads::security_log_csv),
+        )
         .leptos_routes_with_context(
             &state,
             routes,
-            move || provide_context(context_state.clone()),
+            page_context(state.clone()),
             move || shell(shell_options.clone()),
         )
-        .fallback(leptos_axum::file_and_error_handler::<AppState, _>(shell))
+        .fallback(leptos_axum::file_and_error_handler_with_context::<AppState, _>(
+            page_context(state.clone()),
+            shell,
+        ))
         .layer(axum::middleware::from_fn(same_origin_writes))
         .layer(RequestBodyLimitLayer::new(BODY_LIMIT))
         .layer(header_layer(header::X_CONTENT_TYPE_OPTIONS, "nosniff"))
         .layer(header_layer(header::REFERRER_POLICY, "same-origin"))
         .layer(header_layer(header::X_FRAME_OPTIONS, "DENY"))
-        .layer(header_layer(
-            header::CONTENT_SECURITY_POLICY,
-            // Leptos' hydration bootstrap is an inline module script; WASM needs wasm-unsafe-eval.
-            "default-src 'self'; script-src 'self' 'unsafe-inline' 'wasm-unsafe-eval'; \
-             style-src 'self' 'unsafe-inline'; img-src 'self' data:; connect-src 'self'; \
-             frame-ancestors 'none'; base-uri 'self'; form-action 'self'",
-        ))
+        .layer(header_layer(header::CONTENT_SECURITY_POLICY, STATIC_CSP))
         .with_state(state)
 }
 

@@ -6,7 +6,9 @@ pub mod config;
 pub mod db;
 pub mod demo;
 pub mod divisions;
+pub mod downloads;
 pub mod http;
+pub mod mail;
 pub mod roster;
 
 use axum::extract::FromRef;

@@ -10,11 +10,14 @@ pub struct StaffAccount {
     pub password_hash: String,
     pub college_id: Option<i64>,
     pub college_name: Option<String>,
+    pub locked_at: Option<String>,
+    pub must_change_password: bool,
 }
 
 macro_rules! select_staff {
     () => {
-        "SELECT s.id, s.username, s.display_name, s.password_hash, s.college_id, c.name AS college_name
+        "SELECT s.id, s.username, s.display_name, s.password_hash, s.college_id, c.name AS college_name,
+                s.locked_at, s.must_change_password <> 0 AS must_change_password
          FROM staff s LEFT JOIN colleges c ON c.id = s.college_id"
     };
 }
@@ -42,6 +45,26 @@ pub async fn staff_by_id(pool: &SqlitePool, id: i64) -> Result<Option<StaffAccou
     .await
 }
 
+/// Locked staff accounts, for 学校.
+pub async fn locked_staff(pool: &SqlitePool) -> Result<Vec<StaffAccount>, sqlx::Error> {
+    sqlx::query_as::<Sqlite, StaffAccount>(concat!(
+        select_staff!(),
+        " WHERE s.locked_at IS NOT NULL AND s.disabled_at IS NULL ORDER BY s.locked_at DESC"
+    ))
+    .fetch_all(pool)
+    .await
+}
+
+/// Clears a staff account's lock; returns its user name (None: no such account).
+pub async fn unlock_staff(pool: &SqlitePool, id: i64) -> Result<Option<String>, sqlx::Error> {
+    sqlx::query_scalar::<Sqlite, String>(
+        "UPDATE staff SET locked_at = NULL, failed_logins = 0 WHERE id = $1 RETURNING username",
+    )
+    .bind(id)
+    .fetch_optional(pool)
+    .await
+}
+
 /// Creates the account, or replaces the password and scope of an existing one.
 pub async fn upsert_staff(
     pool: &SqlitePool,
@@ -54,7 +77,8 @@ pub async fn upsert_staff(
         "INSERT INTO staff (username, display_name, password_hash, college_id, created_at)
          VALUES ($1, $2, $3, $4, $5)
          ON CONFLICT (username) DO UPDATE SET display_name = excluded.display_name,
-            password_hash = excluded.password_hash, college_id = excluded.college_id, disabled_at = NULL
+            password_hash = excluded.password_hash, college_id = excluded.college_id, disabled_at = NULL,
+            locked_at = NULL, failed_logins = 0
          RETURNING id",
     )
     .bind(username)

@@ -4,6 +4,7 @@ pub mod accounts;
 pub mod audit;
 pub mod notifications;
 pub mod review;
+pub mod security;
 pub mod students;
 pub mod verifications;
 

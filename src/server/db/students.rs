@@ -141,6 +141,9 @@ pub struct StudentAccount {
     pub id_number: String,
     pub password_hash: Option<String>,
     pub must_change_password: bool,
+    pub locked_at: Option<String>,
+    pub recovery_email: Option<String>,
+    pub college_id: Option<i64>,
 }
 
 pub async fn account_by_student_no(
@@ -148,7 +151,8 @@ pub async fn account_by_student_no(
     student_no: &str,
 ) -> Result<Option<StudentAccount>, sqlx::Error> {
     sqlx::query_as::<Sqlite, StudentAccount>(
-        "SELECT id, student_no, name, id_number, password_hash, must_change_password <> 0 AS must_change_password
+        "SELECT id, student_no, name, id_number, password_hash, must_change_password <> 0 AS must_change_password,
+                locked_at, recovery_email, college_id
          FROM students WHERE student_no = $1 AND removed_at IS NULL",
     )
     .bind(student_no)
@@ -161,7 +165,8 @@ pub async fn account_by_id(
     id: i64,
 ) -> Result<Option<StudentAccount>, sqlx::Error> {
     sqlx::query_as::<Sqlite, StudentAccount>(
-        "SELECT id, student_no, name, id_number, password_hash, must_change_password <> 0 AS must_change_password
+        "SELECT id, student_no, name, id_number, password_hash, must_change_password <> 0 AS must_change_password,
+                locked_at, recovery_email, college_id
          FROM students WHERE id = $1 AND removed_at IS NULL",
     )
     .bind(id)

@@ -1,0 +1,744 @@
+//! Passwords and account recovery: a user's own password and recovery e-mail, forgotten
+//! passwords, and the staff back office (locked accounts, resets, the security log).
+
+use crate::error::AppError;
+use leptos::prelude::*;
+use serde::{Deserialize, Serialize};
+
+/// What the 账号安全 page shows about the caller.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct SecuritySettings {
+    pub login: String,
+    pub is_student: bool,
+    /// A reset (or someone else) set the password: it must be changed before anything else.
+    pub must_change_password: bool,
+    /// The bound recovery address, partly masked.
+    pub recovery_email: Option<String>,
+    /// For the password rules in the browser: the default password is refused.
+    pub default_password: Option<String>,
+}
+
+#[server(prefix = "/api", endpoint = "security_settings")]
+pub async fn load_security_settings() -> Result<SecuritySettings, AppError> {
+    ssr::settings().await
+}
+
+/// Changes the caller's own password (the current one is required). Other sessions of the
+/// account end; this one stays.
+#[server(prefix = "/api", endpoint = "change_password")]
+pub async fn change_password(
+    current_password: String,
+    new_password: String,
+    confirm_password: String,
+) -> Result<(), AppError> {
+    ssr::change(current_password, new_password, confirm_password).await
+}
+
+/// Binds (or, with an empty address, unbinds) the e-mail address used to recover a forgotten
+/// password. The current password is required.
+#[server(prefix = "/api", endpoint = "bind_recovery_email")]
+pub async fn bind_recovery_email(email: String, password: String) -> Result<(), AppError> {
+    ssr::bind_email(email, password).await
+}
+
+/// The same answer whether or not the account exists or has an address bound.
+pub const RECOVERY_SENT: &str = "如果该学号已绑定找回密码邮箱，验证码已发送到该邮箱，15 分钟内有效。\
+     没有绑定邮箱的同学请联系所在学院辅导员重置密码。";
+
+/// Step 1 of 忘记密码: sends a one-time code to the student's bound address (if any).
+#[server(prefix = "/api", endpoint = "forgot_password")]
+pub async fn forgot_password(student_no: String) -> Result<String, AppError> {
+    ssr::forgot(student_no).await
+}
+
+/// Step 2 of 忘记密码: the code and a new password.
+#[server(prefix = "/api", endpoint = "recover_password")]
+pub async fn recover_password(
+    student_no: String,
+    code: String,
+    new_password: String,
+    confirm_password: String,
+) -> Result<(), AppError> {
+    ssr::recover(student_no, code, new_password, confirm_password).await
+}
+
+/// A student account as the back office lists it.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct AccountRow {
+    pub id: i64,
+    pub student_no: String,
+    pub name: String,
+    pub college: String,
+    pub class_name: String,
+    pub locked_at: Option<String>,
+    pub must_change_password: bool,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct LockedStaff {
+    pub id: i64,
+    pub username: String,
+    pub display_name: String,
+    pub college: String,
+    pub locked_at: String,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct AccountOffice {
+    /// 学院 name, or `None` for 学校 staff.
+    pub college: Option<String>,
+    pub locked: Vec<AccountRow>,
+    /// Locked staff accounts (学校 only).
+    pub locked_staff: Vec<LockedStaff>,
+    /// Classes the caller may reset as a whole: (id, "专业 · 班级").
+    pub classes: Vec<(i64, String)>,
+}
+
+#[server(prefix = "/api", endpoint = "account_office")]
+pub async fn load_account_office() -> Result<AccountOffice, AppError> {
+    ssr::office().await
+}
+
+/// Unlocks the given student accounts (all must be in the caller's scope).
+#[server(prefix = "/api", endpoint = "unlock_students")]
+pub async fn unlock_students(ids: Vec<i64>) -> Result<usize, AppError> {
+    ssr::unlock(ids).await
+}
+
+/// Unlocks a staff account (学校 only).
+#[server(prefix = "/api", endpoint = "unlock_staff")]
+pub async fn unlock_staff(id: i64) -> Result<(), AppError> {
+    ssr::unlock_staff_account(id).await
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct ResetOutcome {
+    /// 学号 and 姓名 of every student reset.
+    pub reset: Vec<(String, String)>,
+    /// 学号 that are not (or not in the caller's college).
+    pub not_found: Vec<String>,
+}
+
+/// Resets to the default password (forcing a change at the next login): a whole class
+/// (`class_id`), or the 学号 listed in `student_nos` (separated by spaces, commas or lines).
+#[server(prefix = "/api", endpoint = "reset_passwords")]
+pub async fn reset_passwords(
+    class_id: Option<i64>,
+    student_nos: String,
+) -> Result<ResetOutcome, AppError> {
+    ssr::reset(class_id, student_nos).await
+}
+
+/// The 学号 in a pasted list: split on whitespace, commas and the Chinese separators.
+pub fn split_student_nos(text: &str) -> Vec<String> {
+    let mut seen = Vec::new();
+    for no in text
+        .split(|c: char| c.is_whitespace() || matches!(c, ',' | '，' | '、' | ';' | '；'))
+        .map(str::trim)
+        .filter(|s| !s.is_empty())
+    {
+        if !seen.iter().any(|s: &String| s == no) {
+            seen.push(no.to_string());
+        }
+    }
+    seen
+}
+
+/// The security log's filter, as in the page's URL query.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct LogQuery {
+    pub action: String,
+    pub actor: String,
+    pub addr: String,
+    pub from: String,
+    pub to: String,
+    pub page: i64,
+}
+
+impl LogQuery {
+    pub fn parse(query: &str) -> Self {
+        let mut q = LogQuery::default();
+        for pair in query.trim_start_matches('?').split('&') {
+            let (key, value) = pair.split_once('=').unwrap_or((pair, ""));
+            let value = crate::api::review::percent_decode(value).trim().to_string();
+            match key {
+                "action" => q.action = value,
+                "actor" => q.actor = value,
+                "addr" => q.addr = value,
+                "from" => q.from = value,
+                "to" => q.to = value,
+                "page" => q.page = value.parse().unwrap_or(0),
+                _ => {}
+            }
+        }
+        q
+    }
+
+    pub fn to_query(&self, page: Option<i64>) -> String {
+        let mut parts = Vec::new();
+        for (key, value) in [
+            ("action", &self.action),
+            ("actor", &self.actor),
+            ("addr", &self.addr),
+            ("from", &self.from),
+            ("to", &self.to),
+        ] {
+            if !value.is_empty() {
+                parts.push(format!(
+                    "{key}={}",
+                    crate::api::review::percent_encode(value)
+                ));
+            }
+        }
+        if let Some(page) = page.filter(|p| *p > 0) {
+            parts.push(format!("page={page}"));
+        }
+        parts.join("&")
+    }
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct LogEntry {
+    pub at: String,
+    pub actor: String,
+    pub action: String,
+    pub action_label: String,
+    pub detail: String,
+    pub client_addr: String,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct SecurityLog {
+    pub entries: Vec<LogEntry>,
+    pub total: i64,
+    pub page: i64,
+    pub page_size: i64,
+    /// (action, label) for the filter.
+    pub actions: Vec<(String, String)>,
+}
+
+/// The security log (学校 only).
+#[server(prefix = "/api", endpoint = "security_log")]
+pub async fn browse_security_log(query: String) -> Result<SecurityLog, AppError> {
+    ssr::browse(LogQuery::parse(&query)).await
+}
+
+#[cfg(feature = "ssr")]
+pub mod ssr {
+    use super::*;
+    use crate::domain::FieldErrors;
+    use crate::domain::identity::IdNumber;
+    use crate::domain::password::{PasswordContext, check_new_password};
+    use crate::server::AppState;
+    use crate::server::auth::{
+        Caller, client_addr, current_session_hash, hash_password, refuse, require_account,
+        require_school_staff, require_staff, verify_password,
+    };
+    use crate::server::db::security::{self, AccountKind};
+    use crate::server::db::{accounts, audit, begin_write, review, students};
+
+    /// Codes a recovery may be tried with before it is spent.
+    const MAX_CODE_ATTEMPTS: i64 = 5;
+
+    fn mask_email(email: &str) -> String {
+        match email.split_once('@') {
+            Some((local, domain)) => {
+                let first: String = local.chars().take(2).collect();
+                format!("{first}***@{domain}")
+            }
+            None => "***".to_string(),
+        }
+    }
+
+    async fn log(
+        pool: &sqlx::SqlitePool,
+        actor: &str,
+        action: &str,
+        student_id: Option<i64>,
+        detail: Option<&str>,
+    ) -> Result<(), AppError> {
+        let addr = client_addr();
+        audit::record(
+            pool,
+            audit::Entry {
+                actor,
+                action,
+                student_id,
+                detail,
+                client_addr: addr.as_deref(),
+                ..Default::default()
+            },
+        )
+        .await?;
+        Ok(())
+    }
+
+    pub async fn settings() -> Result<SecuritySettings, AppError> {
+        let state = AppState::current()?;
+        Ok(match require_account().await? {
+            Caller::Student(s) => {
+                let account = students::account_by_id(&state.pool, s.id)
+                    .await?
+                    .ok_or(AppError::Unauthenticated)?;
+                SecuritySettings {
+                    login: account.student_no,
+                    is_student: true,
+                    must_change_password: account.must_change_password,
+                    recovery_email: account.recovery_email.as_deref().map(mask_email),
+                    default_password: IdNumber::parse(&account.id_number)
+                        .ok()
+                        .map(|id| id.default_password()),
+                }
+            }
+            Caller::Staff(s) => SecuritySettings {
+                login: s.username,
+                is_student: false,
+                must_change_password: s.must_change_password,
+                recovery_email: None,
+                default_password: None,
+            },
+        })
+    }
+
+    /// The stored hash and the rules' context of the caller's account.
+    struct Own {
+        kind: AccountKind,
+        id: i64,
+        student_id: Option<i64>,
+        actor: String,
+        login: String,
+        stored: Option<String>,
+        id_number: Option<String>,
+        default_password: Option<String>,
+    }
+
+    async fn own_account(state: &AppState) -> Result<Own, AppError> {
+        Ok(match require_account().await? {
+            Caller::Student(s) => {
+                let a = students::account_by_id(&state.pool, s.id)
+                    .await?
+                    .ok_or(AppError::Unauthenticated)?;
+                let default_password = IdNumber::parse(&a.id_number)
+                    .ok()
+                    .map(|id| id.default_password());
+                Own {
+                    kind: AccountKind::Student,
+                    id: a.id,
+                    student_id: Some(a.id),
+                    actor: s.actor(),
+                    login: a.student_no,
+                    stored: a.password_hash,
+                    id_number: Some(a.id_number),
+                    default_password,
+                }
+            }
+            Caller::Staff(s) => {
+                let a = accounts::staff_by_id(&state.pool, s.id)
+                    .await?
+                    .ok_or(AppError::Unauthenticated)?;
+                Own {
+                    kind: AccountKind::Staff,
+                    id: a.id,
+                    student_id: None,
+                    actor: s.actor(),
+                    login: a.username,
+                    stored: Some(a.password_hash),
+                    id_number: None,
+                    default_password: None,
+                }
+            }
+        })
+    }
+
+    fn check_rules(own: &Own, new: &str, confirm: &str) -> Result<(), AppError> {
+        let ctx = PasswordContext {
+            login: &own.login,
+            default_password: own.default_password.as_deref(),
+            id_number: own.id_number.as_deref(),
+        };
+        let errors = check_new_password(new, confirm, &ctx);
+        if errors.is_empty() {
+            Ok(())
+        } else {
+            Err(AppError::Validation(errors))
+        }
+    }
+
+    pub async fn change(current: String, new: String, confirm: String) -> Result<(), AppError> {
+        let state = AppState::current()?;
+        let own = own_account(&state).await?;
+        if current.is_empty() {
+            return Err(AppError::field("current_password", "请输入当前密码"));
+        }
+        check_rules(&own, &new, &confirm)?;
+        let current_ok = verify_password(
+            own.stored.clone(),
+            own.default_password.clone(),
+            current,
+        )
+        .await;
+        if !current_ok {
+            log(&state.pool, &own.actor, "password_change_refused", own.student_id, Some("当前密码错误")).await?;
+            return Err(AppError::field("current_password", "当前密码不正确"));
+        }
+        let hash = hash_password(new).await?;
+        let mut tx = begin_write(&state.pool).await?;
+        security::set_password(&mut tx, own.kind, own.id, &hash, current_session_hash().as_deref())
+            .await?;
+        tx.commit().await?;
+        log(&state.pool, &own.actor, "password_changed", own.student_id, None).await
+    }
+
+    pub async fn bind_email(email: String, password: String) -> Result<(), AppError> {
+        let state = AppState::current()?;
+        let own = own_account(&state).await?;
+        let Some(student_id) = own.student_id else {
+            return Err(AppError::Rejected("教师账号忘记密码请联系招生就业处".to_string()));
+        };
+        let email = email.trim();
+        let address = if email.is_empty() {
+            None
+        } else {
+            Some(crate::domain::contact::parse_email(email).map_err(|m| AppError::field("email", m))?)
+        };
+        if password.is_empty() {
+            return Err(AppError::field("password", "请输入当前密码"));
+        }
+        if !verify_password(own.stored.clone(), own.default_password.clone(), password).await {
+            return Err(AppError::field("password", "当前密码不正确"));
+        }
+        security::set_recovery_email(&state.pool, student_id, address.as_deref()).await?;
+        let detail = match &address {
+            Some(a) => mask_email(a),
+            None => "解除绑定".to_string(),
+        };
+        log(&state.pool, &own.actor, "recovery_email_bound", Some(student_id), Some(&detail)).await
+    }
+
+    fn code_hash(student_id: i64, code: &str) -> String {
+        use sha2::{Digest, Sha256};
+        let digest = Sha256::digest(format!("{student_id}:{code}").as_bytes());
+        digest.iter().map(|b| format!("{b:02x}")).collect()
+    }
+
+    pub async fn forgot(student_no: String) -> Result<String, AppError> {
+        let state = AppState::current()?;
+        let student_no = student_no.trim();
+        if student_no.is_empty() {
+            return Err(AppError::field("student_no", "请输入学号"));
+        }
+        let actor = format!("student:{student_no}");
+        let account = students::account_by_student_no(&state.pool, student_no).await?;
+        let Some(account) = account else {
+            log(&state.pool, &actor, "password_recovery_requested", None, Some("学号不存在")).await?;
+            return Ok(RECOVERY_SENT.to_string());
+        };
+        let Some(email) = account.recovery_email.clone() else {
+            log(&state.pool, &actor, "password_recovery_requested", Some(account.id), Some("未绑定邮箱")).await?;
+            return Ok(RECOVERY_SENT.to_string());
+        };
+        // At most one code a minute per account: a flood of requests sends no flood of mail.
+        if let Some(last) = security::active_reset_code(&state.pool, account.id).await?
+            && let Ok(expires) = chrono::DateTime::parse_from_rfc3339(&last.expires_at)
+            && expires - chrono::Duration::minutes(state.config.reset_code_minutes)
+                > chrono::Utc::now() - chrono::Duration::seconds(60)
+        {
+            log(&state.pool, &actor, "password_recovery_requested", Some(account.id), Some("一分钟内重复申请，未重发")).await?;
+            return Ok(RECOVERY_SENT.to_string());
+        }
+        let code = format!("{:06}", rand::random_range(0..1_000_000u32));
+        let expires = (chrono::Utc::now() + chrono::Duration::minutes(state.config.reset_code_minutes))
+            .to_rfc3339_opts(chrono::SecondsFormat::Secs, true);
+        security::create_reset_code(&state.pool, account.id, &code_hash(account.id, &code), &expires)
+            .await?;
+        let body = format!(
+            "{name}同学：\n\n你正在找回“毕业生生源信息采集核对”系统的登录密码（学号 {no}）。\n\
+             验证码：{code}\n验证码 {minutes} 分钟内有效，只能使用一次。\n\n\
+             如果不是你本人操作，请忽略本邮件，并告知所在学院辅导员。\n",
+            name = account.name,
+            no = account.student_no,
+            minutes = state.config.reset_code_minutes,
+        );
+        let sent = crate::server::mail::send(
+            &state.config,
+            crate::server::mail::Mail {
+                to: &email,
+                subject: "找回密码验证码",
+                body,
+            },
+        )
+        .await;
+        let detail = match &sent {
+            Ok(()) => format!("验证码已发送至 {}", mask_email(&email)),
+            Err(e) => {
+                tracing::error!(error = %e, "recovery e-mail not sent");
+                "邮件发送失败".to_string()
+            }
+        };
+        log(&state.pool, &actor, "password_recovery_requested", Some(account.id), Some(&detail)).await?;
+        Ok(RECOVERY_SENT.to_string())
+    }
+
+    const BAD_CODE: &str = "验证码错误或已失效，请重新获取";
+
+    pub async fn recover(
+        student_no: String,
+        code: String,
+        new: String,
+        confirm: String,
+    ) -> Result<(), AppError> {
+        let state = AppState::current()?;
+        let student_no = student_no.trim();
+        let code = code.trim();
+        let mut errors = FieldErrors::new();
+        if student_no.is_empty() {
+            errors.push("student_no", "请输入学号");
+        }
+        if code.len() != 6 || !code.bytes().all(|b| b.is_ascii_digit()) {
+            errors.push("code", "请输入邮件中的 6 位数字验证码");
+        }
+        if !errors.is_empty() {
+            return Err(AppError::Validation(errors));
+        }
+        let actor = format!("student:{student_no}");
+        let account = students::account_by_student_no(&state.pool, student_no).await?;
+        let active = match &account {
+            Some(a) => security::active_reset_code(&state.pool, a.id).await?,
+            None => None,
+        };
+        let (Some(account), Some(active)) = (account, active) else {
+            log(&state.pool, &actor, "recovery_code_wrong", None, Some("无有效验证码")).await?;
+            return Err(AppError::field("code", BAD_CODE));
+        };
+        let expired = chrono::DateTime::parse_from_rfc3339(&active.expires_at)
+            .map(|e| e <= chrono::Utc::now())
+            .unwrap_or(true);
+        let hash = code_hash(account.id, code);
+        if expired || active.attempts >= MAX_CODE_ATTEMPTS || hash != active.code_hash {
+            security::wrong_reset_code(&state.pool, active.id, MAX_CODE_ATTEMPTS).await?;
+            let detail = if expired { "验证码已过期" } else { "验证码错误" };
+            log(&state.pool, &actor, "recovery_code_wrong", Some(account.id), Some(detail)).await?;
+            return Err(AppError::field("code", BAD_CODE));
+        }
+        let id_number = account.id_number.clone();
+        let default_password = IdNumber::parse(&id_number).ok().map(|id| id.default_password());
+        let ctx = PasswordContext {
+            login: &account.student_no,
+            default_password: default_password.as_deref(),
+            id_number: Some(&id_number),
+        };
+        let errors = check_new_password(&new, &confirm, &ctx);
+        if !errors.is_empty() {
+            return Err(AppError::Validation(errors));
+        }
+        let new_hash = hash_password(new).await?;
+        let mut tx = begin_write(&state.pool).await?;
+        if !security::use_reset_code(&mut tx, active.id).await? {
+            return Err(AppError::field("code", BAD_CODE));
+        }
+        security::set_password(&mut tx, AccountKind::Student, account.id, &new_hash, None).await?;
+        security::clear_failures(&mut *tx, AccountKind::Student, &account.student_no).await?;
+        tx.commit().await?;
+        log(&state.pool, &actor, "password_recovered", Some(account.id), None).await
+    }
+
+    fn account_row(r: security::StudentAccountRow) -> AccountRow {
+        AccountRow {
+            id: r.id,
+            student_no: r.student_no,
+            name: r.name,
+            college: r.college_name,
+            class_name: r.class_name,
+            locked_at: r.locked_at,
+            must_change_password: r.must_change_password,
+        }
+    }
+
+    pub async fn office() -> Result<AccountOffice, AppError> {
+        let staff = require_staff().await?;
+        let state = AppState::current()?;
+        let locked = security::locked_students(&state.pool, staff.college_id)
+            .await?
+            .into_iter()
+            .map(account_row)
+            .collect();
+        let locked_staff = if staff.college_id.is_none() {
+            accounts::locked_staff(&state.pool)
+                .await?
+                .into_iter()
+                .map(|a| LockedStaff {
+                    id: a.id,
+                    username: a.username,
+                    display_name: a.display_name,
+                    college: a.college_name.unwrap_or_else(|| "学校".to_string()),
+                    locked_at: a.locked_at.unwrap_or_default(),
+                })
+                .collect()
+        } else {
+            Vec::new()
+        };
+        let (majors, classes) = review::majors_and_classes(&state.pool, staff.college_id).await?;
+        let classes = classes
+            .into_iter()
+            .map(|(id, major, name)| {
+                let major = majors
+                    .iter()
+                    .find(|(m, _)| *m == major)
+                    .map(|(_, label)| label.as_str())
+                    .unwrap_or("");
+                (id, format!("{major} · {name}"))
+            })
+            .collect();
+        Ok(AccountOffice {
+            college: staff.college_name,
+            locked,
+            locked_staff,
+            classes,
+        })
+    }
+
+    pub async fn unlock(ids: Vec<i64>) -> Result<usize, AppError> {
+        let staff = require_staff().await?;
+        let state = AppState::current()?;
+        if ids.is_empty() {
+            return Err(AppError::Rejected("请先选择要解锁的账号".to_string()));
+        }
+        let mut targets = Vec::new();
+        for id in &ids {
+            let Some(account) = students::account_by_id(&state.pool, *id).await? else {
+                return Err(AppError::NotFound);
+            };
+            if staff.college_id.is_some() && account.college_id != staff.college_id {
+                return Err(refuse(&staff.actor(), Some(*id), "解锁另一学院的学生账号").await);
+            }
+            targets.push((account.id, account.student_no));
+        }
+        let mut tx = begin_write(&state.pool).await?;
+        security::unlock_students(&mut tx, &targets).await?;
+        tx.commit().await?;
+        for (id, _) in &targets {
+            log(&state.pool, &staff.actor(), "account_unlocked", Some(*id), None).await?;
+        }
+        Ok(targets.len())
+    }
+
+    pub async fn unlock_staff_account(id: i64) -> Result<(), AppError> {
+        let staff = require_school_staff().await?;
+        let state = AppState::current()?;
+        let Some(username) = accounts::unlock_staff(&state.pool, id).await? else {
+            return Err(AppError::NotFound);
+        };
+        security::clear_failures(&state.pool, AccountKind::Staff, &username).await?;
+        log(&state.pool, &staff.actor(), "account_unlocked", None, Some(&format!("教师账号 {username}"))).await
+    }
+
+    pub async fn reset(class_id: Option<i64>, student_nos: String) -> Result<ResetOutcome, AppError> {
+        let staff = require_staff().await?;
+        let state = AppState::current()?;
+        let wanted = split_student_nos(&student_nos);
+        if class_id.is_none() && wanted.is_empty() {
+            return Err(AppError::field("student_nos", "请填写学号，或选择一个班级"));
+        }
+        if wanted.len() > 5000 {
+            return Err(AppError::field("student_nos", "一次最多重置 5000 个账号"));
+        }
+        let rows =
+            security::students_for_reset(&state.pool, staff.college_id, class_id, &wanted).await?;
+        if class_id.is_some() && rows.is_empty() {
+            return Err(AppError::field("class_id", "该班级没有可重置的学生（或不属于本学院）"));
+        }
+        let not_found = wanted
+            .iter()
+            .filter(|no| class_id.is_none() && !rows.iter().any(|r| &r.student_no == *no))
+            .cloned()
+            .collect::<Vec<_>>();
+        let targets: Vec<(i64, String)> =
+            rows.iter().map(|r| (r.id, r.student_no.clone())).collect();
+        let mut tx = begin_write(&state.pool).await?;
+        security::reset_students(&mut tx, &targets).await?;
+        for (id, _) in &targets {
+            let addr = client_addr();
+            audit::record(
+                &mut *tx,
+                audit::Entry {
+                    actor: &staff.actor(),
+                    action: "password_reset",
+                    student_id: Some(*id),
+                    client_addr: addr.as_deref(),
+                    ..Default::default()
+                },
+            )
+            .await?;
+        }
+        tx.commit().await?;
+        Ok(ResetOutcome {
+            reset: rows.into_iter().map(|r| (r.student_no, r.name)).collect(),
+            not_found,
+        })
+    }
+
+    pub fn filter_of(query: &LogQuery) -> security::LogFilter {
+        security::LogFilter {
+            action: query.action.clone(),
+            actor: query.actor.clone(),
+            client_addr: query.addr.clone(),
+            from: query.from.clone(),
+            to: query.to.clone(),
+            page: query.page,
+        }
+    }
+
+    pub fn entry_of(row: security::LogRow) -> LogEntry {
+        LogEntry {
+            action_label: security::action_label(&row.action).to_string(),
+            at: row.at,
+            actor: row.actor,
+            action: row.action,
+            detail: row.detail.unwrap_or_default(),
+            client_addr: row.client_addr.unwrap_or_default(),
+        }
+    }
+
+    pub async fn browse(query: LogQuery) -> Result<SecurityLog, AppError> {
+        require_school_staff().await?;
+        let state = AppState::current()?;
+        let (rows, total) = security::security_log(&state.pool, &filter_of(&query), None).await?;
+        Ok(SecurityLog {
+            entries: rows.into_iter().map(entry_of).collect(),
+            total,
+            page: query.page.max(0),
+            page_size: security::LOG_PAGE_SIZE,
+            actions: security::SECURITY_ACTIONS
+                .iter()
+                .map(|(a, l)| (a.to_string(), l.to_string()))
+                .collect(),
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn pasted_student_numbers_are_split_and_deduplicated() {
+        assert_eq!(
+            split_student_nos("2019001, 2019002，2019003\n2019001、 2019004;2019005"),
+            vec!["2019001", "2019002", "2019003", "2019004", "2019005"]
+        );
+        assert!(split_student_nos(" \n ,").is_empty());
+    }
+
+    #[test]
+    fn log_query_round_trips_through_the_url() {
+        let q = LogQuery {
+            action: "login_failed".into(),
+            actor: "student:2019".into(),
+            addr: "10.0.0.1".into(),
+            from: "2023-05-01".into(),
+            to: String::new(),
+            page: 2,
+        };
+        assert_eq!(LogQuery::parse(&q.to_query(Some(2))), q);
+    }
+}

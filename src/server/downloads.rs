@@ -1,0 +1,103 @@
+//! File downloads (plain axum handlers: they stream a file rather than return data to a page).
+//! Each checks the caller from the session cookie exactly as the server functions do.
+
+use super::AppState;
+use super::auth::{Caller, caller_for};
+use super::db::{audit, security};
+use crate::domain::export::safe_cell;
+use axum::extract::{ConnectInfo, Request, State};
+use axum::response::{IntoResponse, Response};
+use http::{StatusCode, header};
+use std::net::SocketAddr;
+
+/// A CSV that Excel and WPS open as UTF-8 (with a byte-order mark), every cell formula-safe.
+pub fn csv_bytes(headers: &[&str], rows: impl IntoIterator<Item = Vec<String>>) -> Result<Vec<u8>, String> {
+    let mut writer = csv::Writer::from_writer(Vec::from("\u{feff}".as_bytes()));
+    writer.write_record(headers).map_err(|e| e.to_string())?;
+    for row in rows {
+        writer
+            .write_record(row.iter().map(|cell| safe_cell(cell).into_owned()))
+            .map_err(|e| e.to_string())?;
+    }
+    writer.into_inner().map_err(|e| e.to_string())
+}
+
+/// A download response with a UTF-8 file name (RFC 6266 / 5987).
+pub fn attachment(bytes: Vec<u8>, content_type: &'static str, file_name: &str) -> Response {
+    let encoded = crate::api::review::percent_encode(file_name);
+    (
+        [
+            (header::CONTENT_TYPE, content_type.to_string()),
+            (
+                header::CONTENT_DISPOSITION,
+                format!("attachment; filename=\"download.csv\"; filename*=UTF-8''{encoded}"),
+            ),
+            (header::CACHE_CONTROL, "no-store".to_string()),
+        ],
+        bytes,
+    )
+        .into_response()
+}
+
+/// `GET /staff/security-log.csv?<the security log page's filters>` (学校 staff only).
+pub async fn security_log_csv(State(state): State<AppState>, request: Request) -> Response {
+    let (parts, _) = request.into_parts();
+    let addr = parts
+        .extensions
+        .get::<ConnectInfo<SocketAddr>>()
+        .map(|c| c.0.ip().to_string());
+    let who = match caller_for(&state, &parts).await {
+        Ok(who) => who,
+        Err(_) => return StatusCode::INTERNAL_SERVER_ERROR.into_response(),
+    };
+    match who {
+        Some(Caller::Staff(s)) if s.college_id.is_none() && !s.must_change_password => {}
+        None => return (StatusCode::UNAUTHORIZED, "请先登录").into_response(),
+        Some(other) => {
+            let actor = match &other {
+                Caller::Staff(s) => s.actor(),
+                Caller::Student(s) => s.actor(),
+            };
+            let _ = audit::record(
+                &state.pool,
+                audit::Entry {
+                    actor: &actor,
+                    action: "forbidden",
+                    detail: Some("下载安全日志"),
+                    client_addr: addr.as_deref(),
+                    ..Default::default()
+                },
+            )
+            .await;
+            return (StatusCode::FORBIDDEN, "没有权限执行此操作").into_response();
+        }
+    }
+    let query = crate::api::account::LogQuery::parse(parts.uri.query().unwrap_or(""));
+    let filter = crate::api::account::ssr::filter_of(&crate::api::account::LogQuery {
+        page: 0,
+        ..query
+    });
+    let rows = match security::security_log(&state.pool, &filter, Some(100_000)).await {
+        Ok((rows, _)) => rows,
+        Err(e) => {
+            tracing::error!(error = %e, "security log export failed");
+            return StatusCode::INTERNAL_SERVER_ERROR.into_response();
+        }
+    };
+    let rows = rows.into_iter().map(|r| {
+        vec![
+            crate::components::beijing_time(&r.at, "%Y-%m-%d %H:%M:%S"),
+            r.actor,
+            security::action_label(&r.action).to_string(),
+            r.detail.unwrap_or_default(),
+            r.client_addr.unwrap_or_default(),
+        ]
+    });
+    match csv_bytes(&["时间（北京时间）", "账号", "事件", "说明", "来源地址"], rows) {
+        Ok(bytes) => attachment(bytes, "text/csv; charset=utf-8", "安全日志.csv"),
+        Err(e) => {
+            tracing::error!(error = %e, "security log CSV failed");
+            StatusCode::INTERNAL_SERVER_ERROR.into_response()
+        }
+    }
+}
