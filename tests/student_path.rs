@@ -11,13 +11,10 @@ async fn wrong_password_is_refused_and_right_one_logs_in() {
     let app = TestApp::spawn().await;
     let client = app.client();
     let err = client.login("2019010001", "000000").await.unwrap_err();
-    assert_eq!(err, AppError::Rejected("账号或密码错误".into()));
+    let wrong = AppError::Rejected("账号或密码错误（再错 4 次账号将被锁定）".into());
+    assert_eq!(err, wrong);
     let err = client.login("no-such-student", "000000").await.unwrap_err();
-    assert_eq!(
-        err,
-        AppError::Rejected("账号或密码错误".into()),
-        "unknown accounts answer the same"
-    );
+    assert_eq!(err, wrong, "unknown accounts answer the same");
     assert_eq!(client.info().await.unwrap_err(), AppError::Unauthenticated);
 
     client

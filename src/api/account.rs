@@ -3,6 +3,7 @@
 
 use crate::error::AppError;
 use leptos::prelude::*;
+use leptos::server_fn::codec::Json;
 use serde::{Deserialize, Serialize};
 
 /// What the 账号安全 page shows about the caller.
@@ -18,7 +19,7 @@ pub struct SecuritySettings {
     pub default_password: Option<String>,
 }
 
-#[server(prefix = "/api", endpoint = "security_settings")]
+#[server(prefix = "/api", endpoint = "load_security_settings")]
 pub async fn load_security_settings() -> Result<SecuritySettings, AppError> {
     ssr::settings().await
 }
@@ -94,13 +95,13 @@ pub struct AccountOffice {
     pub classes: Vec<(i64, String)>,
 }
 
-#[server(prefix = "/api", endpoint = "account_office")]
+#[server(prefix = "/api", endpoint = "load_account_office")]
 pub async fn load_account_office() -> Result<AccountOffice, AppError> {
     ssr::office().await
 }
 
 /// Unlocks the given student accounts (all must be in the caller's scope).
-#[server(prefix = "/api", endpoint = "unlock_students")]
+#[server(prefix = "/api", endpoint = "unlock_students", input = Json)]
 pub async fn unlock_students(ids: Vec<i64>) -> Result<usize, AppError> {
     ssr::unlock(ids).await
 }
@@ -121,7 +122,7 @@ pub struct ResetOutcome {
 
 /// Resets to the default password (forcing a change at the next login): a whole class
 /// (`class_id`), or the 学号 listed in `student_nos` (separated by spaces, commas or lines).
-#[server(prefix = "/api", endpoint = "reset_passwords")]
+#[server(prefix = "/api", endpoint = "reset_passwords", input = Json)]
 pub async fn reset_passwords(
     class_id: Option<i64>,
     student_nos: String,
@@ -218,7 +219,7 @@ pub struct SecurityLog {
 }
 
 /// The security log (学校 only).
-#[server(prefix = "/api", endpoint = "security_log")]
+#[server(prefix = "/api", endpoint = "browse_security_log")]
 pub async fn browse_security_log(query: String) -> Result<SecurityLog, AppError> {
     ssr::browse(LogQuery::parse(&query)).await
 }

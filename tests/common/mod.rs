@@ -18,6 +18,11 @@ pub struct TestApp {
 
 impl TestApp {
     pub async fn spawn() -> TestApp {
+        Self::spawn_with(|_| {}).await
+    }
+
+    /// As `spawn`, with settings changed by `configure` first.
+    pub async fn spawn_with(configure: impl FnOnce(&mut Config)) -> TestApp {
         let dir = tempfile::tempdir().expect("temp dir");
         let url = format!("sqlite://{}", dir.path().join("test.db").display());
         let options = leptos::prelude::get_configuration(Some(concat!(
@@ -26,7 +31,9 @@ impl TestApp {
         )))
         .expect("leptos options")
         .leptos_options;
-        let state = http::build_state(Config::for_database(&url), options)
+        let mut config = Config::for_database(&url);
+        configure(&mut config);
+        let state = http::build_state(config, options)
             .await
             .expect("state");
         let report = roster::import_csv(&state.pool, ROSTER)
