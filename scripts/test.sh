@@ -21,6 +21,7 @@ browser_tests() {
     "$bin" add-staff e2e_school --school --name 招生就业处
     "$bin" add-staff e2e_math --college 数学与计算科学学院
     "$bin" add-staff e2e_cs --college 计算机科学与工程学院
+    "$bin" add-staff e2e_fl --college 外国语学院
     LEPTOS_SITE_ADDR="127.0.0.1:$port" "$bin" serve > "$workdir/server.log" 2>&1 &
     server=$!
     trap 'kill $server 2>/dev/null || true; wait $server 2>/dev/null || true' EXIT

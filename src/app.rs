@@ -1,8 +1,9 @@
 //! The HTML shell, the app and its routes.
 
+use crate::pages::account::{AccountPage, ForgotPasswordPage};
 use crate::pages::auth::{LoginPage, StaffLoginPage};
 use crate::pages::review::{AddStudentPage, ReviewDetailPage, ReviewQueuePage};
-use crate::pages::staff::StaffHomePage;
+use crate::pages::staff::{SecurityLogPage, StaffAccountsPage, StaffHomePage};
 use crate::pages::student::{NotificationsPage, StudentInfoPage};
 use leptos::prelude::*;
 use leptos_meta::{MetaTags, Stylesheet, Title, provide_meta_context};
@@ -43,6 +44,10 @@ pub fn App() -> impl IntoView {
                 <Route path=path!("/student") view=StudentInfoPage />
                 <Route path=path!("/student/notifications") view=NotificationsPage />
                 <Route path=path!("/staff") view=StaffHomePage />
+                <Route path=path!("/staff/accounts") view=StaffAccountsPage />
+                <Route path=path!("/staff/security") view=SecurityLogPage />
+                <Route path=path!("/account") view=AccountPage />
+                <Route path=path!("/forgot") view=ForgotPasswordPage />
                 <Route path=path!("/review") view=ReviewQueuePage />
                 <Route path=path!("/review/new") view=AddStudentPage />
                 <Route path=path!("/review/:id") view=ReviewDetailPage />

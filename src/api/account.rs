@@ -372,35 +372,56 @@ pub mod ssr {
             return Err(AppError::field("current_password", "请输入当前密码"));
         }
         check_rules(&own, &new, &confirm)?;
-        let current_ok = verify_password(
-            own.stored.clone(),
-            own.default_password.clone(),
-            current,
-        )
-        .await;
+        let current_ok =
+            verify_password(own.stored.clone(), own.default_password.clone(), current).await;
         if !current_ok {
-            log(&state.pool, &own.actor, "password_change_refused", own.student_id, Some("当前密码错误")).await?;
+            log(
+                &state.pool,
+                &own.actor,
+                "password_change_refused",
+                own.student_id,
+                Some("当前密码错误"),
+            )
+            .await?;
             return Err(AppError::field("current_password", "当前密码不正确"));
         }
         let hash = hash_password(new).await?;
         let mut tx = begin_write(&state.pool).await?;
-        security::set_password(&mut tx, own.kind, own.id, &hash, current_session_hash().as_deref())
-            .await?;
+        security::set_password(
+            &mut tx,
+            own.kind,
+            own.id,
+            &hash,
+            current_session_hash().as_deref(),
+        )
+        .await?;
         tx.commit().await?;
-        log(&state.pool, &own.actor, "password_changed", own.student_id, None).await
+        log(
+            &state.pool,
+            &own.actor,
+            "password_changed",
+            own.student_id,
+            None,
+        )
+        .await
     }
 
     pub async fn bind_email(email: String, password: String) -> Result<(), AppError> {
         let state = AppState::current()?;
         let own = own_account(&state).await?;
         let Some(student_id) = own.student_id else {
-            return Err(AppError::Rejected("教师账号忘记密码请联系招生就业处".to_string()));
+            return Err(AppError::Rejected(
+                "教师账号忘记密码请联系招生就业处".to_string(),
+            ));
         };
         let email = email.trim();
         let address = if email.is_empty() {
             None
         } else {
-            Some(crate::domain::contact::parse_email(email).map_err(|m| AppError::field("email", m))?)
+            Some(
+                crate::domain::contact::parse_email(email)
+                    .map_err(|m| AppError::field("email", m))?,
+            )
         };
         if password.is_empty() {
             return Err(AppError::field("password", "请输入当前密码"));
@@ -413,7 +434,14 @@ pub mod ssr {
             Some(a) => mask_email(a),
             None => "解除绑定".to_string(),
         };
-        log(&state.pool, &own.actor, "recovery_email_bound", Some(student_id), Some(&detail)).await
+        log(
+            &state.pool,
+            &own.actor,
+            "recovery_email_bound",
+            Some(student_id),
+            Some(&detail),
+        )
+        .await
     }
 
     fn code_hash(student_id: i64, code: &str) -> String {
@@ -431,11 +459,25 @@ pub mod ssr {
         let actor = format!("student:{student_no}");
         let account = students::account_by_student_no(&state.pool, student_no).await?;
         let Some(account) = account else {
-            log(&state.pool, &actor, "password_recovery_requested", None, Some("学号不存在")).await?;
+            log(
+                &state.pool,
+                &actor,
+                "password_recovery_requested",
+                None,
+                Some("学号不存在"),
+            )
+            .await?;
             return Ok(RECOVERY_SENT.to_string());
         };
         let Some(email) = account.recovery_email.clone() else {
-            log(&state.pool, &actor, "password_recovery_requested", Some(account.id), Some("未绑定邮箱")).await?;
+            log(
+                &state.pool,
+                &actor,
+                "password_recovery_requested",
+                Some(account.id),
+                Some("未绑定邮箱"),
+            )
+            .await?;
             return Ok(RECOVERY_SENT.to_string());
         };
         // At most one code a minute per account: a flood of requests sends no flood of mail.
@@ -444,14 +486,27 @@ pub mod ssr {
             && expires - chrono::Duration::minutes(state.config.reset_code_minutes)
                 > chrono::Utc::now() - chrono::Duration::seconds(60)
         {
-            log(&state.pool, &actor, "password_recovery_requested", Some(account.id), Some("一分钟内重复申请，未重发")).await?;
+            log(
+                &state.pool,
+                &actor,
+                "password_recovery_requested",
+                Some(account.id),
+                Some("一分钟内重复申请，未重发"),
+            )
+            .await?;
             return Ok(RECOVERY_SENT.to_string());
         }
         let code = format!("{:06}", rand::random_range(0..1_000_000u32));
-        let expires = (chrono::Utc::now() + chrono::Duration::minutes(state.config.reset_code_minutes))
-            .to_rfc3339_opts(chrono::SecondsFormat::Secs, true);
-        security::create_reset_code(&state.pool, account.id, &code_hash(account.id, &code), &expires)
-            .await?;
+        let expires = (chrono::Utc::now()
+            + chrono::Duration::minutes(state.config.reset_code_minutes))
+        .to_rfc3339_opts(chrono::SecondsFormat::Secs, true);
+        security::create_reset_code(
+            &state.pool,
+            account.id,
+            &code_hash(account.id, &code),
+            &expires,
+        )
+        .await?;
         let body = format!(
             "{name}同学：\n\n你正在找回“毕业生生源信息采集核对”系统的登录密码（学号 {no}）。\n\
              验证码：{code}\n验证码 {minutes} 分钟内有效，只能使用一次。\n\n\
@@ -476,7 +531,14 @@ pub mod ssr {
                 "邮件发送失败".to_string()
             }
         };
-        log(&state.pool, &actor, "password_recovery_requested", Some(account.id), Some(&detail)).await?;
+        log(
+            &state.pool,
+            &actor,
+            "password_recovery_requested",
+            Some(account.id),
+            Some(&detail),
+        )
+        .await?;
         Ok(RECOVERY_SENT.to_string())
     }
 
@@ -508,7 +570,14 @@ pub mod ssr {
             None => None,
         };
         let (Some(account), Some(active)) = (account, active) else {
-            log(&state.pool, &actor, "recovery_code_wrong", None, Some("无有效验证码")).await?;
+            log(
+                &state.pool,
+                &actor,
+                "recovery_code_wrong",
+                None,
+                Some("无有效验证码"),
+            )
+            .await?;
             return Err(AppError::field("code", BAD_CODE));
         };
         let expired = chrono::DateTime::parse_from_rfc3339(&active.expires_at)
@@ -517,12 +586,25 @@ pub mod ssr {
         let hash = code_hash(account.id, code);
         if expired || active.attempts >= MAX_CODE_ATTEMPTS || hash != active.code_hash {
             security::wrong_reset_code(&state.pool, active.id, MAX_CODE_ATTEMPTS).await?;
-            let detail = if expired { "验证码已过期" } else { "验证码错误" };
-            log(&state.pool, &actor, "recovery_code_wrong", Some(account.id), Some(detail)).await?;
+            let detail = if expired {
+                "验证码已过期"
+            } else {
+                "验证码错误"
+            };
+            log(
+                &state.pool,
+                &actor,
+                "recovery_code_wrong",
+                Some(account.id),
+                Some(detail),
+            )
+            .await?;
             return Err(AppError::field("code", BAD_CODE));
         }
         let id_number = account.id_number.clone();
-        let default_password = IdNumber::parse(&id_number).ok().map(|id| id.default_password());
+        let default_password = IdNumber::parse(&id_number)
+            .ok()
+            .map(|id| id.default_password());
         let ctx = PasswordContext {
             login: &account.student_no,
             default_password: default_password.as_deref(),
@@ -540,7 +622,14 @@ pub mod ssr {
         security::set_password(&mut tx, AccountKind::Student, account.id, &new_hash, None).await?;
         security::clear_failures(&mut *tx, AccountKind::Student, &account.student_no).await?;
         tx.commit().await?;
-        log(&state.pool, &actor, "password_recovered", Some(account.id), None).await
+        log(
+            &state.pool,
+            &actor,
+            "password_recovered",
+            Some(account.id),
+            None,
+        )
+        .await
     }
 
     fn account_row(r: security::StudentAccountRow) -> AccountRow {
@@ -618,7 +707,14 @@ pub mod ssr {
         security::unlock_students(&mut tx, &targets).await?;
         tx.commit().await?;
         for (id, _) in &targets {
-            log(&state.pool, &staff.actor(), "account_unlocked", Some(*id), None).await?;
+            log(
+                &state.pool,
+                &staff.actor(),
+                "account_unlocked",
+                Some(*id),
+                None,
+            )
+            .await?;
         }
         Ok(targets.len())
     }
@@ -630,10 +726,20 @@ pub mod ssr {
             return Err(AppError::NotFound);
         };
         security::clear_failures(&state.pool, AccountKind::Staff, &username).await?;
-        log(&state.pool, &staff.actor(), "account_unlocked", None, Some(&format!("教师账号 {username}"))).await
+        log(
+            &state.pool,
+            &staff.actor(),
+            "account_unlocked",
+            None,
+            Some(&format!("教师账号 {username}")),
+        )
+        .await
     }
 
-    pub async fn reset(class_id: Option<i64>, student_nos: String) -> Result<ResetOutcome, AppError> {
+    pub async fn reset(
+        class_id: Option<i64>,
+        student_nos: String,
+    ) -> Result<ResetOutcome, AppError> {
         let staff = require_staff().await?;
         let state = AppState::current()?;
         let wanted = split_student_nos(&student_nos);
@@ -646,7 +752,10 @@ pub mod ssr {
         let rows =
             security::students_for_reset(&state.pool, staff.college_id, class_id, &wanted).await?;
         if class_id.is_some() && rows.is_empty() {
-            return Err(AppError::field("class_id", "该班级没有可重置的学生（或不属于本学院）"));
+            return Err(AppError::field(
+                "class_id",
+                "该班级没有可重置的学生（或不属于本学院）",
+            ));
         }
         let not_found = wanted
             .iter()

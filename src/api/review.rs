@@ -322,12 +322,12 @@ mod ssr {
             .await?
             .ok_or(AppError::NotFound)?;
         match staff.college_id {
-            Some(own) if own != college => Err(crate::server::auth::refuse(
-                &staff.actor(),
-                Some(student_id),
-                "另一学院的学生",
-            )
-            .await),
+            Some(own) if own != college => {
+                Err(
+                    crate::server::auth::refuse(&staff.actor(), Some(student_id), "另一学院的学生")
+                        .await,
+                )
+            }
             _ => Ok(staff),
         }
     }

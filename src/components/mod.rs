@@ -57,3 +57,66 @@ pub fn SchoolFieldList(#[prop(into)] fields: Signal<Vec<(String, String)>>) -> i
         </dl>
     }
 }
+
+/// What a page shows when its data could not be loaded: the login page when the session ended,
+/// the password page when a change is due, `elsewhere` (the other role's home) when the account
+/// may not see this page, and the message otherwise.
+pub fn failure_view(error: AppError, login: &'static str, elsewhere: &'static str) -> AnyView {
+    use leptos_router::components::Redirect;
+    match error {
+        AppError::Unauthenticated => view! { <Redirect path=login /> }.into_any(),
+        AppError::PasswordChangeRequired => view! { <Redirect path="/account" /> }.into_any(),
+        AppError::Forbidden => view! { <Redirect path=elsewhere /> }.into_any(),
+        e => view! { <p class="error" role="alert">{e.to_string()}</p> }.into_any(),
+    }
+}
+
+/// The current URL's query, reduced to `keys` and re-encoded in that order: a stable key for
+/// resources that load what the URL's filters ask for.
+pub fn query_of(keys: &'static [&'static str]) -> Memo<String> {
+    let location = leptos_router::hooks::use_location();
+    Memo::new(move |_| {
+        location.query.with(|params| {
+            keys.iter()
+                .filter_map(|key| {
+                    params
+                        .get(key)
+                        .map(|v| format!("{key}={}", crate::api::review::percent_encode(&v)))
+                })
+                .collect::<Vec<_>>()
+                .join("&")
+        })
+    })
+}
+
+/// A labelled text input bound to `value`, showing the message `errors` has for `name`.
+#[component]
+pub fn TextField(
+    name: &'static str,
+    label: &'static str,
+    value: RwSignal<String>,
+    errors: RwSignal<crate::domain::FieldErrors>,
+    #[prop(default = "text")] kind: &'static str,
+    #[prop(default = "off")] autocomplete: &'static str,
+    #[prop(default = "text")] inputmode: &'static str,
+    #[prop(optional)] hint: &'static str,
+) -> impl IntoView {
+    let message = move || errors.with(|e| e.get(name).map(str::to_string));
+    view! {
+        <div class="field">
+            <label for=name>{label}</label>
+            <input
+                id=name
+                name=name
+                type=kind
+                autocomplete=autocomplete
+                inputmode=inputmode
+                aria-invalid=move || message().is_some().to_string()
+                prop:value=move || value.get()
+                on:input=move |ev| value.set(event_target_value(&ev))
+            />
+            {(!hint.is_empty()).then(|| view! { <small class="hint">{hint}</small> })}
+            {move || message().map(|m| view! { <p class="error" role="alert">{m}</p> })}
+        </div>
+    }
+}

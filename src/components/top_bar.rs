@@ -25,13 +25,18 @@ pub fn TopBar() -> impl IntoView {
                                             "消息"
                                             {(unread > 0).then(|| view! { <span class="count" aria-label="未读消息">{unread}</span> })}
                                         </a>
+                                        <a href="/account">"账号安全"</a>
                                     }
                                         .into_any()
                                 }
-                                Account::Staff { .. } => {
+                                Account::Staff { college, .. } => {
+                                    let school = college.is_none();
                                     view! {
                                         <a href="/staff">"工作台"</a>
                                         <a href="/review">"审核队列"</a>
+                                        <a href="/staff/accounts">"账号管理"</a>
+                                        {school.then(|| view! { <a href="/staff/security">"安全日志"</a> })}
+                                        <a href="/account">"修改密码"</a>
                                     }
                                         .into_any()
                                 }

@@ -21,7 +21,10 @@ mod tests {
 
     #[test]
     fn formulas_become_text() {
-        assert_eq!(safe_cell("=HYPERLINK(\"http://x\")"), "'=HYPERLINK(\"http://x\")");
+        assert_eq!(
+            safe_cell("=HYPERLINK(\"http://x\")"),
+            "'=HYPERLINK(\"http://x\")"
+        );
         assert_eq!(safe_cell("+86 138"), "'+86 138");
         assert_eq!(safe_cell("-1+1"), "'-1+1");
         assert_eq!(safe_cell("@SUM(A1)"), "'@SUM(A1)");
@@ -31,7 +34,15 @@ mod tests {
 
     #[test]
     fn ordinary_values_pass_unchanged() {
-        for v in ["", "440106", "张三", "a=b", "2023-07-01", "13800138000", "x@y.cn"] {
+        for v in [
+            "",
+            "440106",
+            "张三",
+            "a=b",
+            "2023-07-01",
+            "13800138000",
+            "x@y.cn",
+        ] {
             assert!(matches!(safe_cell(v), Cow::Borrowed(_)), "{v}");
             assert_eq!(safe_cell(v), v);
         }

@@ -9,10 +9,31 @@ pub const MAX_LEN: usize = 64;
 
 /// Passwords that appear at the top of every leaked list, plus the patterns students tend to use.
 const COMMON: &[&str] = &[
-    "12345678", "123456789", "1234567890", "87654321", "11111111", "00000000", "88888888",
-    "66666666", "12341234", "11223344", "password", "password1", "passw0rd", "qwertyui",
-    "qwerty123", "asdfghjk", "abcd1234", "abc12345", "1qaz2wsx", "a1234567", "iloveyou",
-    "woaini1314", "5201314520", "aa123456", "zxcvbnm1",
+    "12345678",
+    "123456789",
+    "1234567890",
+    "87654321",
+    "11111111",
+    "00000000",
+    "88888888",
+    "66666666",
+    "12341234",
+    "11223344",
+    "password",
+    "password1",
+    "passw0rd",
+    "qwertyui",
+    "qwerty123",
+    "asdfghjk",
+    "abcd1234",
+    "abc12345",
+    "1qaz2wsx",
+    "a1234567",
+    "iloveyou",
+    "woaini1314",
+    "5201314520",
+    "aa123456",
+    "zxcvbnm1",
 ];
 
 /// What a new password must not be equal to or contain.
@@ -40,7 +61,10 @@ pub fn check_new_password(new: &str, confirm: &str, ctx: &PasswordContext<'_>) -
         Some(format!("新密码最多 {MAX_LEN} 位"))
     } else if new.chars().any(char::is_control) {
         Some("新密码不能包含控制字符".to_string())
-    } else if ctx.default_password.is_some_and(|d| lower == d.to_lowercase()) {
+    } else if ctx
+        .default_password
+        .is_some_and(|d| lower == d.to_lowercase())
+    {
         Some("新密码不能与初始密码（身份证号后六位）相同".to_string())
     } else if !ctx.login.is_empty() && lower.contains(&ctx.login.to_lowercase()) {
         Some("新密码不能包含学号或用户名".to_string())
@@ -97,7 +121,11 @@ mod tests {
         assert!(message("aaaaaaaaaa").unwrap().contains("同一个字符"));
         assert!(message("Password1").unwrap().contains("常见"));
         assert!(message("x2019010101").unwrap().contains("学号"));
-        assert!(message("id44010619990101234x").unwrap().contains("身份证号"));
+        assert!(
+            message("id44010619990101234x")
+                .unwrap()
+                .contains("身份证号")
+        );
         assert!(message("tab\there!").unwrap().contains("控制字符"));
     }
 
@@ -116,7 +144,10 @@ mod tests {
     #[test]
     fn the_confirmation_must_match() {
         let errors = check_new_password("Yellow-River-7", "Yellow-River-8", &student());
-        assert_eq!(errors.get("confirm_password"), Some("两次输入的新密码不一致"));
+        assert_eq!(
+            errors.get("confirm_password"),
+            Some("两次输入的新密码不一致")
+        );
         assert!(errors.get("new_password").is_none());
     }
 

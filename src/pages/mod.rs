@@ -1,5 +1,6 @@
 //! Pages by role.
 
+pub mod account;
 pub mod auth;
 pub mod review;
 pub mod staff;

@@ -317,7 +317,10 @@ pub async fn require_school_staff() -> Result<StaffCaller, AppError> {
 
 /// The hash of the caller's session token (to keep that session when others are ended).
 pub fn current_session_hash() -> Option<String> {
-    request_parts().as_ref().and_then(session_token).map(|t| token_hash(&t))
+    request_parts()
+        .as_ref()
+        .and_then(session_token)
+        .map(|t| token_hash(&t))
 }
 
 /// Ends the caller's current session (if any) and starts a new one for `owner`:
@@ -362,9 +365,9 @@ fn locked_message(kind: AccountKind, threshold: i64) -> String {
             "账号已锁定：密码连续输错 {threshold} 次。请联系所在学院的辅导员（学院管理员）解锁，\
              或使用“忘记密码”通过已绑定的邮箱重设密码。"
         ),
-        AccountKind::Staff => format!(
-            "账号已锁定：密码连续输错 {threshold} 次。请联系招生就业处（学校管理员）解锁。"
-        ),
+        AccountKind::Staff => {
+            format!("账号已锁定：密码连续输错 {threshold} 次。请联系招生就业处（学校管理员）解锁。")
+        }
     }
 }
 
@@ -438,7 +441,11 @@ async fn attempt_login(
             if failures >= threshold {
                 if let Some((id, _, _)) = account {
                     security::lock(&state.pool, target.kind, id, failures).await?;
-                    log("account_locked", Some(format!("密码连续输错 {failures} 次"))).await?;
+                    log(
+                        "account_locked",
+                        Some(format!("密码连续输错 {failures} 次")),
+                    )
+                    .await?;
                 }
                 return Err(AppError::Rejected(locked_message(target.kind, threshold)));
             }

@@ -11,7 +11,10 @@ use http::{StatusCode, header};
 use std::net::SocketAddr;
 
 /// A CSV that Excel and WPS open as UTF-8 (with a byte-order mark), every cell formula-safe.
-pub fn csv_bytes(headers: &[&str], rows: impl IntoIterator<Item = Vec<String>>) -> Result<Vec<u8>, String> {
+pub fn csv_bytes(
+    headers: &[&str],
+    rows: impl IntoIterator<Item = Vec<String>>,
+) -> Result<Vec<u8>, String> {
     let mut writer = csv::Writer::from_writer(Vec::from("\u{feff}".as_bytes()));
     writer.write_record(headers).map_err(|e| e.to_string())?;
     for row in rows {
@@ -73,10 +76,8 @@ pub async fn security_log_csv(State(state): State<AppState>, request: Request) -
         }
     }
     let query = crate::api::account::LogQuery::parse(parts.uri.query().unwrap_or(""));
-    let filter = crate::api::account::ssr::filter_of(&crate::api::account::LogQuery {
-        page: 0,
-        ..query
-    });
+    let filter =
+        crate::api::account::ssr::filter_of(&crate::api::account::LogQuery { page: 0, ..query });
     let rows = match security::security_log(&state.pool, &filter, Some(100_000)).await {
         Ok((rows, _)) => rows,
         Err(e) => {
@@ -93,11 +94,35 @@ pub async fn security_log_csv(State(state): State<AppState>, request: Request) -
             r.client_addr.unwrap_or_default(),
         ]
     });
-    match csv_bytes(&["时间（北京时间）", "账号", "事件", "说明", "来源地址"], rows) {
+    match csv_bytes(
+        &["时间（北京时间）", "账号", "事件", "说明", "来源地址"],
+        rows,
+    ) {
         Ok(bytes) => attachment(bytes, "text/csv; charset=utf-8", "安全日志.csv"),
         Err(e) => {
             tracing::error!(error = %e, "security log CSV failed");
             StatusCode::INTERNAL_SERVER_ERROR.into_response()
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn csv_cells_cannot_become_formulas() {
+        let bytes = super::csv_bytes(
+            &["账号", "说明"],
+            vec![vec![
+                "=HYPERLINK(\"http://evil\",\"x\")".to_string(),
+                "+1".to_string(),
+            ]],
+        )
+        .expect("csv");
+        let text = String::from_utf8(bytes).expect("utf-8");
+        assert!(text.starts_with('\u{feff}'));
+        let mut reader = csv::Reader::from_reader(text.trim_start_matches('\u{feff}').as_bytes());
+        let row = reader.records().next().expect("a row").expect("parses");
+        assert_eq!(&row[0], "'=HYPERLINK(\"http://evil\",\"x\")");
+        assert_eq!(&row[1], "'+1");
     }
 }

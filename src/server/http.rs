@@ -53,7 +53,8 @@ fn page_csp(nonce: &str) -> String {
 }
 
 /// For everything that is not a page (server functions, files, downloads): nothing may run.
-const STATIC_CSP: &str = "default-src 'none'; frame-ancestors 'none'; base-uri 'none'; form-action 'self'";
+const STATIC_CSP: &str =
+    "default-src 'none'; frame-ancestors 'none'; base-uri 'none'; form-action 'self'";
 
 /// Context for every rendered page: the state, and a CSP header carrying this response's nonce.
 fn page_context(state: AppState) -> impl Fn() + Clone + Send + 'static {
@@ -77,16 +78,13 @@ pub fn router(state: AppState) -> Router {
             "/staff/security-log.csv",
             axum::routing::get(super::downloads::security_log_csv),
         )
-        .leptos_routes_with_context(
-            &state,
-            routes,
-            page_context(state.clone()),
-            move || shell(shell_options.clone()),
-        )
-        .fallback(leptos_axum::file_and_error_handler_with_context::<AppState, _>(
-            page_context(state.clone()),
-            shell,
-        ))
+        .leptos_routes_with_context(&state, routes, page_context(state.clone()), move || {
+            shell(shell_options.clone())
+        })
+        .fallback(leptos_axum::file_and_error_handler_with_context::<
+            AppState,
+            _,
+        >(page_context(state.clone()), shell))
         .layer(axum::middleware::from_fn(same_origin_writes))
         .layer(RequestBodyLimitLayer::new(BODY_LIMIT))
         .layer(header_layer(header::X_CONTENT_TYPE_OPTIONS, "nosniff"))

@@ -50,7 +50,10 @@ async fn write_outbox(config: &Config, mail: Mail<'_>) -> Result<(), String> {
         .map_err(|e| format!("outbox {}: {e}", dir.display()))?;
     let now = chrono::Utc::now();
     let suffix: u32 = rand::random();
-    let path = dir.join(format!("{}-{suffix:08x}.eml", now.format("%Y%m%dT%H%M%S%.3fZ")));
+    let path = dir.join(format!(
+        "{}-{suffix:08x}.eml",
+        now.format("%Y%m%dT%H%M%S%.3fZ")
+    ));
     let text = format!(
         "From: {}\r\nTo: {}\r\nDate: {}\r\nSubject: {}\r\nMIME-Version: 1.0\r\n\
          Content-Type: text/plain; charset=utf-8\r\nContent-Transfer-Encoding: 8bit\r\n\r\n{}\r\n",

@@ -33,9 +33,7 @@ impl TestApp {
         .leptos_options;
         let mut config = Config::for_database(&url);
         configure(&mut config);
-        let state = http::build_state(config, options)
-            .await
-            .expect("state");
+        let state = http::build_state(config, options).await.expect("state");
         let report = roster::import_csv(&state.pool, ROSTER)
             .await
             .expect("fixture roster imports");

@@ -58,6 +58,9 @@ fn StudentLoginForm() -> impl IntoView {
             <button type="submit" class="primary" disabled=move || login.pending().get()>
                 "登录"
             </button>
+            <p class="hint">
+                <a href="/forgot">"忘记密码？"</a>
+            </p>
             <p class="hint">"登录提示生源信息不存在？请联系所在学院辅导员新增。"</p>
         </ActionForm>
     }

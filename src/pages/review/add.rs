@@ -8,7 +8,6 @@ use crate::domain::form::{FIELDS, StudentContext, VerificationInput};
 use crate::domain::record::RecordInput;
 use crate::error::AppError;
 use leptos::prelude::*;
-use leptos_router::components::Redirect;
 use leptos_router::hooks::use_navigate;
 
 #[component]
@@ -28,8 +27,7 @@ pub fn AddStudentPage() -> impl IntoView {
                         .get()
                         .map(|result| match result {
                             Ok(c) => view! { <AddStudentForm own=c.own all=c.all /> }.into_any(),
-                            Err(AppError::Unauthenticated) => view! { <Redirect path="/staff/login" /> }.into_any(),
-                            Err(e) => view! { <p class="error" role="alert">{e.to_string()}</p> }.into_any(),
+                            Err(e) => crate::components::failure_view(e, "/staff/login", "/student"),
                         })
                 }}
             </Transition>

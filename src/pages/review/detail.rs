@@ -9,7 +9,6 @@ use crate::domain::review::REJECT_REASONS;
 use crate::domain::status::Status;
 use crate::error::AppError;
 use leptos::prelude::*;
-use leptos_router::components::Redirect;
 use leptos_router::hooks::{use_navigate, use_params_map};
 
 #[component]
@@ -31,8 +30,7 @@ pub fn ReviewDetailPage() -> impl IntoView {
                         .get()
                         .map(|result| match result {
                             Ok(d) => view! { <DetailView initial=d /> }.into_any(),
-                            Err(AppError::Unauthenticated) => view! { <Redirect path="/staff/login" /> }.into_any(),
-                            Err(e) => view! { <p class="error" role="alert">{e.to_string()}</p> }.into_any(),
+                            Err(e) => crate::components::failure_view(e, "/staff/login", "/student"),
                         })
                 }}
             </Transition>

@@ -9,26 +9,12 @@ pub use detail::ReviewDetailPage;
 pub use queue::ReviewQueuePage;
 
 use leptos::prelude::*;
-use leptos_router::hooks::use_location;
 
-const QUERY_KEYS: [&str; 8] = [
+const QUERY_KEYS: &[&str] = &[
     "status", "college", "major", "class", "level", "differs", "q", "page",
 ];
 
 /// The current URL's queue filters as a canonical query string (values re-encoded).
 pub(crate) fn current_filter() -> Memo<String> {
-    let location = use_location();
-    Memo::new(move |_| {
-        location.query.with(|params| {
-            QUERY_KEYS
-                .iter()
-                .filter_map(|key| {
-                    params
-                        .get(key)
-                        .map(|v| format!("{key}={}", crate::api::review::percent_encode(&v)))
-                })
-                .collect::<Vec<_>>()
-                .join("&")
-        })
-    })
+    crate::components::query_of(QUERY_KEYS)
 }

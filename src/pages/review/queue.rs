@@ -3,9 +3,8 @@ use crate::api::review::{ApproveMany, QueuePage, QueueQuery, review_queue};
 use crate::components::{StatusBadge, TopBar};
 use crate::domain::codes::EducationLevel;
 use crate::domain::status::Status;
-use crate::error::AppError;
 use leptos::prelude::*;
-use leptos_router::components::{Form, Redirect};
+use leptos_router::components::Form;
 use std::collections::BTreeSet;
 
 #[component]
@@ -49,9 +48,7 @@ pub fn ReviewQueuePage() -> impl IntoView {
                     page.get()
                         .map(|result| match result {
                             Ok(p) => view! { <QueueView page=p batch=batch /> }.into_any(),
-                            Err(AppError::Unauthenticated) => view! { <Redirect path="/staff/login" /> }.into_any(),
-                            Err(AppError::Forbidden) => view! { <Redirect path="/student" /> }.into_any(),
-                            Err(e) => view! { <p class="error" role="alert">{e.to_string()}</p> }.into_any(),
+                            Err(e) => crate::components::failure_view(e, "/staff/login", "/student"),
                         })
                 }}
             </Transition>

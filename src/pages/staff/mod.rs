@@ -1,10 +1,14 @@
-//! The staff start page. Review queues come with the college-review work.
+//! The staff start page, the account office and the security log.
+
+mod accounts;
+mod security_log;
+
+pub use accounts::StaffAccountsPage;
+pub use security_log::SecurityLogPage;
 
 use crate::api::staff::staff_overview;
 use crate::components::{StatusBadge, TopBar};
-use crate::error::AppError;
 use leptos::prelude::*;
-use leptos_router::components::Redirect;
 
 #[component]
 pub fn StaffHomePage() -> impl IntoView {
@@ -56,9 +60,7 @@ pub fn StaffHomePage() -> impl IntoView {
                                 }
                                     .into_any()
                             }
-                            Err(AppError::Unauthenticated) => view! { <Redirect path="/staff/login" /> }.into_any(),
-                            Err(AppError::Forbidden) => view! { <Redirect path="/student" /> }.into_any(),
-                            Err(e) => view! { <p class="error" role="alert">{e.to_string()}</p> }.into_any(),
+                            Err(e) => crate::components::failure_view(e, "/staff/login", "/student"),
                         })
                 }}
             </Transition>

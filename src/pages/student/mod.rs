@@ -7,10 +7,8 @@ pub use notifications::NotificationsPage;
 
 use crate::api::student::my_info;
 use crate::components::TopBar;
-use crate::error::AppError;
 use form::VerificationPanel;
 use leptos::prelude::*;
-use leptos_router::components::Redirect;
 
 #[component]
 pub fn StudentInfoPage() -> impl IntoView {
@@ -24,9 +22,7 @@ pub fn StudentInfoPage() -> impl IntoView {
                     info.get()
                         .map(|result| match result {
                             Ok(data) => view! { <VerificationPanel initial=data /> }.into_any(),
-                            Err(AppError::Unauthenticated) => view! { <Redirect path="/login" /> }.into_any(),
-                            Err(AppError::Forbidden) => view! { <Redirect path="/staff" /> }.into_any(),
-                            Err(e) => view! { <p class="error" role="alert">{e.to_string()}</p> }.into_any(),
+                            Err(e) => crate::components::failure_view(e, "/login", "/staff"),
                         })
                 }}
             </Transition>

@@ -2,9 +2,7 @@
 
 use crate::api::notifications::{MarkNotificationsRead, my_notifications};
 use crate::components::TopBar;
-use crate::error::AppError;
 use leptos::prelude::*;
-use leptos_router::components::Redirect;
 
 #[component]
 pub fn NotificationsPage() -> impl IntoView {
@@ -48,8 +46,7 @@ pub fn NotificationsPage() -> impl IntoView {
                                 </ul>
                             }
                             .into_any(),
-                            Err(AppError::Unauthenticated) => view! { <Redirect path="/login" /> }.into_any(),
-                            Err(e) => view! { <p class="error" role="alert">{e.to_string()}</p> }.into_any(),
+                            Err(e) => crate::components::failure_view(e, "/login", "/staff"),
                         })
                 }}
             </Transition>

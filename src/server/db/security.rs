@@ -104,8 +104,12 @@ pub async fn reset_counters(
     login: &str,
 ) -> Result<(), sqlx::Error> {
     let sql = match kind {
-        AccountKind::Student => "UPDATE students SET failed_logins = 0 WHERE id = $1 AND failed_logins <> 0",
-        AccountKind::Staff => "UPDATE staff SET failed_logins = 0 WHERE id = $1 AND failed_logins <> 0",
+        AccountKind::Student => {
+            "UPDATE students SET failed_logins = 0 WHERE id = $1 AND failed_logins <> 0"
+        }
+        AccountKind::Staff => {
+            "UPDATE staff SET failed_logins = 0 WHERE id = $1 AND failed_logins <> 0"
+        }
     };
     sqlx::query::<Sqlite>(sql).bind(id).execute(pool).await?;
     clear_failures(pool, kind, login).await

@@ -1,0 +1,361 @@
+//! 账号安全 (own password and recovery e-mail) and 忘记密码 (recovery by e-mailed code).
+
+use crate::api::account::{
+    BindRecoveryEmail, ChangePassword, ForgotPassword, RecoverPassword, SecuritySettings,
+    load_security_settings,
+};
+use crate::components::{TextField, TopBar, failure_view};
+use crate::domain::FieldErrors;
+use crate::domain::password::{PasswordContext, check_new_password};
+use crate::error::AppError;
+use leptos::prelude::*;
+use leptos::server_fn::ServerFn;
+use leptos_router::hooks::use_navigate;
+
+/// Puts an action's error into the form's errors: per field when it names fields.
+fn show_error(errors: RwSignal<FieldErrors>, error: AppError) {
+    errors.set(match error {
+        AppError::Validation(e) => e,
+        other => {
+            let mut e = FieldErrors::new();
+            e.push("form", other.to_string());
+            e
+        }
+    });
+}
+
+fn form_error(errors: RwSignal<FieldErrors>) -> impl IntoView {
+    move || {
+        errors
+            .with(|e| e.get("form").map(str::to_string))
+            .map(|m| view! { <p class="notice error" role="alert">{m}</p> })
+    }
+}
+
+#[component]
+pub fn AccountPage() -> impl IntoView {
+    let settings = Resource::new(|| (), |_| load_security_settings());
+    view! {
+        <TopBar />
+        <main class="page narrow">
+            <h1>"账号安全"</h1>
+            <Transition fallback=|| view! { <p class="hint">"正在加载……"</p> }>
+                {move || {
+                    settings
+                        .get()
+                        .map(|result| match result {
+                            Ok(s) => view! { <AccountForms settings=s /> }.into_any(),
+                            Err(e) => failure_view(e, "/login", "/login"),
+                        })
+                }}
+            </Transition>
+        </main>
+    }
+}
+
+#[component]
+fn AccountForms(settings: SecuritySettings) -> impl IntoView {
+    let forced = settings.must_change_password;
+    let is_student = settings.is_student;
+    let email = settings.recovery_email.clone();
+    view! {
+        {forced
+            .then(|| {
+                view! {
+                    <p class="notice error" role="alert" data-testid="must-change">
+                        "你的密码已被重置为初始密码。请先设置新密码，然后才能继续使用系统。"
+                    </p>
+                }
+            })}
+        <PasswordForm settings />
+        {is_student.then(|| view! { <RecoveryEmailForm current=email /> })}
+    }
+}
+
+#[component]
+fn PasswordForm(settings: SecuritySettings) -> impl IntoView {
+    let current = RwSignal::new(String::new());
+    let new = RwSignal::new(String::new());
+    let confirm = RwSignal::new(String::new());
+    let errors = RwSignal::new(FieldErrors::new());
+    let done = RwSignal::new(false);
+    let action = ServerAction::<ChangePassword>::new();
+    let home = if settings.is_student {
+        "/student"
+    } else {
+        "/staff"
+    };
+    let forced = settings.must_change_password;
+    let navigate = use_navigate();
+    Effect::new(move |_| match action.value().get() {
+        Some(Ok(())) => {
+            errors.set(FieldErrors::new());
+            current.set(String::new());
+            new.set(String::new());
+            confirm.set(String::new());
+            done.set(true);
+            if forced {
+                navigate(home, Default::default());
+            }
+        }
+        Some(Err(e)) => show_error(errors, e),
+        None => {}
+    });
+    let login = settings.login.clone();
+    let default_password = settings.default_password.clone();
+    let on_submit = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        done.set(false);
+        // The same rules as the server's, before anything is sent.
+        let ctx = PasswordContext {
+            login: &login,
+            default_password: default_password.as_deref(),
+            id_number: None,
+        };
+        let mut found = FieldErrors::new();
+        if current.with(String::is_empty) {
+            found.push("current_password", "请输入当前密码");
+        }
+        found
+            .0
+            .extend(check_new_password(&new.get(), &confirm.get(), &ctx).0);
+        errors.set(found.clone());
+        if found.is_empty() {
+            action.dispatch(ChangePassword {
+                current_password: current.get(),
+                new_password: new.get(),
+                confirm_password: confirm.get(),
+            });
+        }
+    };
+    view! {
+        <form class="card form" method="post" action=ChangePassword::url() on:submit=on_submit>
+            <h2>"修改密码"</h2>
+            <TextField
+                name="current_password"
+                label="当前密码"
+                kind="password"
+                autocomplete="current-password"
+                value=current
+                errors
+                hint=if settings.is_student { "重置后的当前密码为身份证号后六位" } else { "" }
+            />
+            <TextField
+                name="new_password"
+                label="新密码"
+                kind="password"
+                autocomplete="new-password"
+                value=new
+                errors
+                hint="至少 8 位；不能是初始密码，不能包含学号或身份证号"
+            />
+            <TextField
+                name="confirm_password"
+                label="再次输入新密码"
+                kind="password"
+                autocomplete="new-password"
+                value=confirm
+                errors
+            />
+            {form_error(errors)}
+            {move || done.get().then(|| view! { <p class="notice ok" role="status">"密码已修改。其他设备上的登录已退出。"</p> })}
+            <button type="submit" class="primary" disabled=move || action.pending().get()>
+                "确认修改"
+            </button>
+        </form>
+    }
+}
+
+#[component]
+fn RecoveryEmailForm(current: Option<String>) -> impl IntoView {
+    let email = RwSignal::new(String::new());
+    let password = RwSignal::new(String::new());
+    let errors = RwSignal::new(FieldErrors::new());
+    let bound = RwSignal::new(current);
+    let action = ServerAction::<BindRecoveryEmail>::new();
+    Effect::new(move |_| match action.value().get() {
+        Some(Ok(())) => {
+            errors.set(FieldErrors::new());
+            let address = email.get_untracked();
+            bound.set((!address.trim().is_empty()).then(|| address.trim().to_string()));
+            password.set(String::new());
+        }
+        Some(Err(e)) => show_error(errors, e),
+        None => {}
+    });
+    let on_submit = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        let mut found = FieldErrors::new();
+        let address = email.get();
+        if !address.trim().is_empty()
+            && let Err(m) = crate::domain::contact::parse_email(&address)
+        {
+            found.push("email", m);
+        }
+        if password.with(String::is_empty) {
+            found.push("password", "请输入当前密码");
+        }
+        errors.set(found.clone());
+        if found.is_empty() {
+            action.dispatch(BindRecoveryEmail {
+                email: address,
+                password: password.get(),
+            });
+        }
+    };
+    view! {
+        <form class="card form" method="post" action=BindRecoveryEmail::url() on:submit=on_submit>
+            <h2>"找回密码邮箱"</h2>
+            <p class="hint">
+                {move || match bound.get() {
+                    Some(a) => format!("已绑定：{a}。忘记密码时，验证码会发到这个邮箱。"),
+                    None => "尚未绑定。绑定后，忘记密码时可以自己用邮件验证码重设密码。".to_string(),
+                }}
+            </p>
+            <TextField
+                name="email"
+                label="邮箱地址（留空则解除绑定）"
+                kind="email"
+                autocomplete="email"
+                inputmode="email"
+                value=email
+                errors
+            />
+            <TextField
+                name="password"
+                label="登录密码（确认是本人）"
+                kind="password"
+                autocomplete="current-password"
+                value=password
+                errors
+            />
+            {form_error(errors)}
+            <button type="submit" class="primary" disabled=move || action.pending().get()>
+                "保存"
+            </button>
+        </form>
+    }
+}
+
+/// 忘记密码: a code to the bound address, then the code and a new password.
+#[component]
+pub fn ForgotPasswordPage() -> impl IntoView {
+    let student_no = RwSignal::new(String::new());
+    let code = RwSignal::new(String::new());
+    let new = RwSignal::new(String::new());
+    let confirm = RwSignal::new(String::new());
+    let errors = RwSignal::new(FieldErrors::new());
+    let send = ServerAction::<ForgotPassword>::new();
+    let recover = ServerAction::<RecoverPassword>::new();
+    let sent = move || send.value().get().and_then(|r| r.ok());
+    Effect::new(move |_| {
+        if let Some(Err(e)) = send.value().get() {
+            show_error(errors, e);
+        }
+    });
+    Effect::new(move |_| {
+        if let Some(Err(e)) = recover.value().get() {
+            show_error(errors, e);
+        }
+    });
+    let recovered = move || matches!(recover.value().get(), Some(Ok(())));
+    let on_send = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        errors.set(FieldErrors::new());
+        if student_no.with(|s| s.trim().is_empty()) {
+            let mut e = FieldErrors::new();
+            e.push("student_no", "请输入学号");
+            errors.set(e);
+            return;
+        }
+        send.dispatch(ForgotPassword {
+            student_no: student_no.get(),
+        });
+    };
+    let on_recover = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        let no = student_no.get();
+        let ctx = PasswordContext {
+            login: no.trim(),
+            default_password: None,
+            id_number: None,
+        };
+        let mut found = check_new_password(&new.get(), &confirm.get(), &ctx);
+        let c = code.get();
+        if c.trim().len() != 6 || !c.trim().bytes().all(|b| b.is_ascii_digit()) {
+            found.push("code", "请输入邮件中的 6 位数字验证码");
+        }
+        errors.set(found.clone());
+        if found.is_empty() {
+            recover.dispatch(RecoverPassword {
+                student_no: no,
+                code: c,
+                new_password: new.get(),
+                confirm_password: confirm.get(),
+            });
+        }
+    };
+    view! {
+        <main class="page narrow login">
+            <h1 class="brand">"找回密码"</h1>
+            <Show
+                when=recovered
+                fallback=move || {
+                    view! {
+                        <form class="card form" method="post" action=ForgotPassword::url() on:submit=on_send>
+                            <p class="hint">
+                                "已绑定找回密码邮箱的同学，可以用邮件验证码自己重设密码。没有绑定邮箱的同学，请联系所在学院辅导员重置为初始密码。"
+                            </p>
+                            <TextField
+                                name="student_no"
+                                label="学号"
+                                autocomplete="username"
+                                inputmode="numeric"
+                                value=student_no
+                                errors
+                            />
+                            {move || sent().map(|m| view! { <p class="notice ok" role="status">{m}</p> })}
+                            <button type="submit" class="primary" disabled=move || send.pending().get()>
+                                "发送验证码"
+                            </button>
+                        </form>
+                        <form class="card form" method="post" action=RecoverPassword::url() on:submit=on_recover>
+                            <h2>"输入验证码，设置新密码"</h2>
+                            <input type="hidden" name="student_no" prop:value=move || student_no.get() />
+                            <TextField name="code" label="验证码" inputmode="numeric" autocomplete="one-time-code" value=code errors />
+                            <TextField
+                                name="new_password"
+                                label="新密码"
+                                kind="password"
+                                autocomplete="new-password"
+                                value=new
+                                errors
+                                hint="至少 8 位；不能是初始密码，不能包含学号或身份证号"
+                            />
+                            <TextField
+                                name="confirm_password"
+                                label="再次输入新密码"
+                                kind="password"
+                                autocomplete="new-password"
+                                value=confirm
+                                errors
+                            />
+                            {form_error(errors)}
+                            <button type="submit" class="primary" disabled=move || recover.pending().get()>
+                                "重设密码"
+                            </button>
+                        </form>
+                    }
+                }
+            >
+                <p class="notice ok" role="status">"密码已重设。"</p>
+                <p>
+                    <a class="button primary" href="/login">"用新密码登录"</a>
+                </p>
+            </Show>
+            <p>
+                <a href="/login">"← 返回登录"</a>
+            </p>
+        </main>
+    }
+}
