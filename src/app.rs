@@ -2,6 +2,7 @@
 
 use crate::pages::account::{AccountPage, ForgotPasswordPage};
 use crate::pages::auth::{LoginPage, StaffLoginPage};
+use crate::pages::office::{CampaignPage, CohortPage, ImportPage, ImportPreviewPage};
 use crate::pages::review::{AddStudentPage, ReviewDetailPage, ReviewQueuePage};
 use crate::pages::staff::{SecurityLogPage, StaffAccountsPage, StaffHomePage};
 use crate::pages::student::{NotificationsPage, StudentInfoPage};
@@ -46,6 +47,10 @@ pub fn App() -> impl IntoView {
                 <Route path=path!("/staff") view=StaffHomePage />
                 <Route path=path!("/staff/accounts") view=StaffAccountsPage />
                 <Route path=path!("/staff/security") view=SecurityLogPage />
+                <Route path=path!("/staff/campaign") view=CampaignPage />
+                <Route path=path!("/staff/import") view=ImportPage />
+                <Route path=path!("/staff/import/:id") view=ImportPreviewPage />
+                <Route path=path!("/staff/cohort") view=CohortPage />
                 <Route path=path!("/account") view=AccountPage />
                 <Route path=path!("/forgot") view=ForgotPasswordPage />
                 <Route path=path!("/review") view=ReviewQueuePage />

@@ -2,7 +2,10 @@
 
 pub mod account;
 pub mod auth;
+pub mod campaign;
+pub mod cohort;
 pub mod divisions;
+pub mod import;
 pub mod notifications;
 pub mod records;
 pub mod review;

@@ -86,6 +86,7 @@ mod ssr {
         version: i64,
         input: RecordInput,
     ) -> Result<(), AppError> {
+        crate::server::windows::require_review_window(staff).await?;
         let state = AppState::current()?;
         let (record, _) = input.parse(false).map_err(AppError::Validation)?;
         let current = students::record_by_id(&state.pool, student_id)
@@ -147,6 +148,7 @@ mod ssr {
         input: RecordInput,
         values: VerificationInput,
     ) -> Result<i64, AppError> {
+        crate::server::windows::require_review_window(staff).await?;
         let state = AppState::current()?;
         let mut errors = FieldErrors::new();
         let parsed = input.parse(true);

@@ -264,7 +264,8 @@ pub async fn copy_to_school(
 /// approved and, for the others, why not.
 #[server(prefix = "/api", endpoint = "review_approve_many")]
 pub async fn approve_many(items: String) -> Result<BatchResult, AppError> {
-    crate::server::auth::require_staff().await?;
+    let staff = crate::server::auth::require_staff().await?;
+    crate::server::windows::require_review_window(&staff).await?;
     let mut result = BatchResult::default();
     for item in items.split(',').filter(|s| !s.trim().is_empty()).take(500) {
         let parsed = item
@@ -511,6 +512,10 @@ mod ssr {
             "copy_to_school" => "复制到校库",
             "staff_edit" => "老师修改学籍",
             "add_student" => "新增学生",
+            "removal_requested" => "申请移出本届",
+            "removal_approved" => "移出本届",
+            "removal_refused" => "移出申请未获同意",
+            "student_restored" => "恢复到本届",
             other => match crate::server::db::security::action_label(other) {
                 "其他" => other,
                 label => label,
@@ -526,6 +531,7 @@ mod ssr {
         version: i64,
         reject_reason: Option<String>,
     ) -> Result<(), AppError> {
+        crate::server::windows::require_review_window(staff).await?;
         let state = AppState::current()?;
         let action = if reject_reason.is_some() {
             Action::Reject
@@ -592,6 +598,7 @@ mod ssr {
         version: i64,
         fields: &str,
     ) -> Result<(), AppError> {
+        crate::server::windows::require_review_window(staff).await?;
         let state = AppState::current()?;
         let mut tx = db::begin_write(&state.pool).await?;
         let current = verifications::find(&mut *tx, student_id)

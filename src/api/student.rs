@@ -71,6 +71,7 @@ pub async fn my_info() -> Result<StudentInfo, AppError> {
 #[server(prefix = "/api", endpoint = "start_verification")]
 pub async fn start_verification() -> Result<StudentInfo, AppError> {
     let student = crate::server::auth::require_student().await?;
+    crate::server::windows::require_student_window().await?;
     ssr::start(&student).await
 }
 
@@ -99,6 +100,7 @@ pub async fn save_verification(
     #[server(default)] submission_id: String,
 ) -> Result<StudentInfo, AppError> {
     let student = crate::server::auth::require_student().await?;
+    crate::server::windows::require_student_window().await?;
     let input = VerificationInput {
         origin_code,
         training_mode,
@@ -126,6 +128,7 @@ pub async fn save_verification(
 #[server(prefix = "/api", endpoint = "withdraw_verification")]
 pub async fn withdraw_verification(version: i64) -> Result<StudentInfo, AppError> {
     let student = crate::server::auth::require_student().await?;
+    crate::server::windows::require_student_window().await?;
     ssr::withdraw(&student, version).await
 }
 

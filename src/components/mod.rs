@@ -1,10 +1,12 @@
 //! Reusable views.
 
+mod bar_chart;
 mod division_picker;
 mod field_control;
 mod record_fields;
 mod top_bar;
 
+pub use bar_chart::StatusBars;
 pub use division_picker::DivisionPicker;
 pub use field_control::FieldControl;
 pub use record_fields::RecordFields;

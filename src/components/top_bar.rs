@@ -34,8 +34,13 @@ pub fn TopBar() -> impl IntoView {
                                     view! {
                                         <a href="/staff">"工作台"</a>
                                         <a href="/review">"审核队列"</a>
+                                        <a href="/staff/import">"导入名单"</a>
+                                        <a href="/staff/cohort">"人员变动"</a>
                                         <a href="/staff/accounts">"账号管理"</a>
-                                        {school.then(|| view! { <a href="/staff/security">"安全日志"</a> })}
+                                        {school.then(|| view! {
+                                            <a href="/staff/campaign">"活动设置"</a>
+                                            <a href="/staff/security">"安全日志"</a>
+                                        })}
                                         <a href="/account">"修改密码"</a>
                                     }
                                         .into_any()

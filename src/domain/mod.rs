@@ -3,6 +3,7 @@
 //! Nothing here does I/O or depends on a feature flag: the same parse functions
 //! run in the browser before a form is sent and again on the server.
 
+pub mod campaign;
 pub mod codes;
 pub mod contact;
 mod errors;

@@ -397,6 +397,24 @@ pub async fn run(
         started.elapsed().as_secs_f64()
     );
 
+    // A campaign in full swing: students have a month left, colleges a little more.
+    let today = crate::server::windows::today();
+    let campaign = crate::domain::campaign::Campaign {
+        cohort: "2023届".to_string(),
+        school_name: "湖南示范大学".to_string(),
+        students: crate::domain::campaign::Window {
+            opens_on: Some(today - chrono::Duration::days(14)),
+            closes_on: Some(today + chrono::Duration::days(30)),
+        },
+        review: crate::domain::campaign::Window {
+            opens_on: Some(today - chrono::Duration::days(14)),
+            closes_on: Some(today + chrono::Duration::days(40)),
+        },
+    };
+    crate::server::db::campaign::save(pool, &campaign, "system:demo")
+        .await
+        .map_err(|e| format!("saving the demo campaign: {e}"))?;
+
     let password =
         std::env::var("SHENGYUAN_PASSWORD").unwrap_or_else(|_| DEMO_STAFF_PASSWORD.to_string());
     add_staff(pool, "school", "招生就业处", &password, None).await?;

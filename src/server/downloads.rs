@@ -2,13 +2,11 @@
 //! Each checks the caller from the session cookie exactly as the server functions do.
 
 use super::AppState;
-use super::auth::{Caller, caller_for};
-use super::db::{audit, security};
+use super::db::security;
 use crate::domain::export::safe_cell;
-use axum::extract::{ConnectInfo, Request, State};
+use axum::extract::{Request, State};
 use axum::response::{IntoResponse, Response};
 use http::{StatusCode, header};
-use std::net::SocketAddr;
 
 /// A CSV that Excel and WPS open as UTF-8 (with a byte-order mark), every cell formula-safe.
 pub fn csv_bytes(
@@ -33,7 +31,10 @@ pub fn attachment(bytes: Vec<u8>, content_type: &'static str, file_name: &str) -
             (header::CONTENT_TYPE, content_type.to_string()),
             (
                 header::CONTENT_DISPOSITION,
-                format!("attachment; filename=\"download.csv\"; filename*=UTF-8''{encoded}"),
+                format!(
+                    "attachment; filename=\"download.{}\"; filename*=UTF-8''{encoded}",
+                    file_name.rsplit('.').next().unwrap_or("bin")
+                ),
             ),
             (header::CACHE_CONTROL, "no-store".to_string()),
         ],
@@ -45,35 +46,9 @@ pub fn attachment(bytes: Vec<u8>, content_type: &'static str, file_name: &str) -
 /// `GET /staff/security-log.csv?<the security log page's filters>` (学校 staff only).
 pub async fn security_log_csv(State(state): State<AppState>, request: Request) -> Response {
     let (parts, _) = request.into_parts();
-    let addr = parts
-        .extensions
-        .get::<ConnectInfo<SocketAddr>>()
-        .map(|c| c.0.ip().to_string());
-    let who = match caller_for(&state, &parts).await {
-        Ok(who) => who,
-        Err(_) => return StatusCode::INTERNAL_SERVER_ERROR.into_response(),
-    };
-    match who {
-        Some(Caller::Staff(s)) if s.college_id.is_none() && !s.must_change_password => {}
-        None => return (StatusCode::UNAUTHORIZED, "请先登录").into_response(),
-        Some(other) => {
-            let actor = match &other {
-                Caller::Staff(s) => s.actor(),
-                Caller::Student(s) => s.actor(),
-            };
-            let _ = audit::record(
-                &state.pool,
-                audit::Entry {
-                    actor: &actor,
-                    action: "forbidden",
-                    detail: Some("下载安全日志"),
-                    client_addr: addr.as_deref(),
-                    ..Default::default()
-                },
-            )
-            .await;
-            return (StatusCode::FORBIDDEN, "没有权限执行此操作").into_response();
-        }
+    if let Err(response) = super::files::staff_of(&state, &parts, true, "下载安全日志").await
+    {
+        return response;
     }
     let query = crate::api::account::LogQuery::parse(parts.uri.query().unwrap_or(""));
     let filter =

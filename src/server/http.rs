@@ -71,13 +71,21 @@ fn page_context(state: AppState) -> impl Fn() + Clone + Send + 'static {
 }
 
 pub fn router(state: AppState) -> Router {
+    use axum::routing::{get, post};
     let routes = generate_route_list(App);
     let shell_options = state.leptos_options.clone();
-    Router::new()
+    let pages = Router::new()
         .route(
             "/staff/security-log.csv",
-            axum::routing::get(super::downloads::security_log_csv),
+            get(super::downloads::security_log_csv),
         )
+        .route(
+            "/staff/import-template.xlsx",
+            get(super::files::import_template),
+        )
+        .route("/staff/export.xlsx", get(super::files::national_export))
+        .route("/staff/export.csv", get(super::files::national_export))
+        .route("/staff/not-started.csv", get(super::files::not_started_csv))
         .leptos_routes_with_context(&state, routes, page_context(state.clone()), move || {
             shell(shell_options.clone())
         })
@@ -85,8 +93,19 @@ pub fn router(state: AppState) -> Router {
             AppState,
             _,
         >(page_context(state.clone()), shell))
+        .layer(RequestBodyLimitLayer::new(BODY_LIMIT));
+    // Roster files are the one thing larger than a form.
+    let uploads = Router::new()
+        .route("/staff/import/upload", post(super::files::upload_roster))
+        .layer(axum::extract::DefaultBodyLimit::max(
+            super::files::UPLOAD_LIMIT,
+        ))
+        .layer(RequestBodyLimitLayer::new(
+            super::files::UPLOAD_LIMIT + 64 * 1024,
+        ));
+    uploads
+        .merge(pages)
         .layer(axum::middleware::from_fn(same_origin_writes))
-        .layer(RequestBodyLimitLayer::new(BODY_LIMIT))
         .layer(header_layer(header::X_CONTENT_TYPE_OPTIONS, "nosniff"))
         .layer(header_layer(header::REFERRER_POLICY, "same-origin"))
         .layer(header_layer(header::X_FRAME_OPTIONS, "DENY"))

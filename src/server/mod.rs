@@ -7,9 +7,13 @@ pub mod db;
 pub mod demo;
 pub mod divisions;
 pub mod downloads;
+pub mod export;
+pub mod files;
 pub mod http;
 pub mod mail;
 pub mod roster;
+pub mod spreadsheet;
+pub mod windows;
 
 use axum::extract::FromRef;
 use leptos::prelude::LeptosOptions;

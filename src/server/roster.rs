@@ -108,6 +108,70 @@ const REQUIRED: &[(Column, &str)] = &[
     (Column::Major, "专业"),
 ];
 
+/// The column's name as the template writes it (its first spelling).
+pub fn label(column: Column) -> &'static str {
+    HEADERS
+        .iter()
+        .find(|(c, _)| *c == column)
+        .and_then(|(_, names)| names.first())
+        .copied()
+        .unwrap_or("")
+}
+
+/// Each header of a file and the column it matches (`None`: ignored; a second header for a
+/// column already matched is ignored too).
+pub fn matched_columns(headers: &[String]) -> Vec<(String, Option<&'static str>)> {
+    let mut seen = Vec::new();
+    headers
+        .iter()
+        .map(|h| {
+            let column = column_for_header(h).filter(|c| !seen.contains(c));
+            if let Some(c) = column {
+                seen.push(c);
+            }
+            (h.trim().to_string(), column.map(label))
+        })
+        .collect()
+}
+
+/// The 补充生源信息模板: every column (the national codes' names) and one example row.
+pub fn template() -> (Vec<&'static str>, Vec<String>) {
+    let example: &[(Column, &str)] = &[
+        (Column::StudentNo, "2019010199"),
+        (Column::ExamNo, "19430104100199"),
+        (Column::Name, "张三"),
+        (Column::Gender, "男"),
+        (Column::IdNumber, "430104200103150018"),
+        (Column::Ethnicity, "汉族"),
+        (Column::Political, "共青团员"),
+        (Column::EducationLevel, "本科"),
+        (Column::College, "数学与计算科学学院"),
+        (Column::Major, "数学与应用数学"),
+        (Column::MajorCode, "070101"),
+        (Column::MajorDirection, ""),
+        (Column::Class, "数学1901"),
+        (Column::StudyYears, "4"),
+        (Column::EnrolledOn, "2019-09"),
+        (Column::GraduatingOn, "2023-06"),
+        (Column::TrainingMode, "非定向"),
+        (Column::SponsorUnit, ""),
+        (Column::NormalCategory, "非师范生"),
+        (Column::Origin, "430104"),
+        (Column::UrbanRural, "城镇"),
+        (Column::Mobile, "13800138000"),
+        (Column::Email, "zhangsan@example.com"),
+        (Column::Qq, "12345678"),
+        (Column::HomeAddress, "湖南省长沙市岳麓区麓山南路2号"),
+        (Column::HomePhone, ""),
+        (Column::Postcode, "410082"),
+        (Column::Hardship, "非困难生"),
+    ];
+    (
+        example.iter().map(|(c, _)| label(*c)).collect(),
+        example.iter().map(|(_, v)| v.to_string()).collect(),
+    )
+}
+
 pub fn column_for_header(header: &str) -> Option<Column> {
     let h = header.trim().trim_start_matches('\u{feff}').to_lowercase();
     HEADERS
@@ -369,6 +433,27 @@ pub struct Report {
     pub refused: usize,
     pub problems: Vec<Problem>,
     pub ignored_headers: Vec<String>,
+    /// Every written row, in file order.
+    pub outcomes: Vec<Outcome>,
+}
+
+/// What happened to one row.
+#[derive(Debug, Clone)]
+pub struct Outcome {
+    pub line: u64,
+    pub student_no: String,
+    pub name: String,
+    pub college: String,
+    pub upsert: students::Upsert,
+}
+
+/// How to apply a parsed file.
+#[derive(Debug, Clone, Default)]
+pub struct ApplyOptions {
+    /// Only rows of this 院系, and only students not already in another one (college staff).
+    pub college: Option<String>,
+    /// Work out what would happen, then roll everything back (the preview).
+    pub dry_run: bool,
 }
 
 impl Report {
@@ -390,28 +475,74 @@ impl Report {
 
 /// Writes parsed rows in one transaction.
 pub async fn apply(pool: &SqlitePool, parsed: Parsed, actor: &str) -> Result<Report, String> {
+    apply_with(pool, parsed, actor, ApplyOptions::default()).await
+}
+
+/// Writes (or, with `dry_run`, tries and rolls back) parsed rows in one transaction.
+pub async fn apply_with(
+    pool: &SqlitePool,
+    parsed: Parsed,
+    actor: &str,
+    options: ApplyOptions,
+) -> Result<Report, String> {
     let db_error = |e: sqlx::Error| format!("数据库写入失败：{e}");
     let mut report = Report {
-        refused: parsed
-            .problems
-            .iter()
-            .filter(|p| matches!(p, Problem::Refused { .. }))
-            .count(),
         problems: parsed.problems,
         ignored_headers: parsed.ignored_headers,
         ..Default::default()
     };
     let mut tx = super::db::begin_write(pool).await.map_err(db_error)?;
     let mut cache = students::OrgCache::default();
-    for (_, student) in &parsed.students {
-        match students::upsert_roster(&mut tx, &mut cache, student)
+    for (line, student) in &parsed.students {
+        if let Some(own) = &options.college {
+            let current = students::college_name_of(&mut tx, &student.student_no)
+                .await
+                .map_err(db_error)?;
+            let refusal = if &student.college != own {
+                Some(format!("院系为“{}”，不属于本学院", student.college))
+            } else {
+                current.filter(|c| c != own).map(|c| {
+                    format!(
+                        "学号 {} 已是{c}的学生，不能由本学院导入",
+                        student.student_no
+                    )
+                })
+            };
+            if let Some(reason) = refusal {
+                report.problems.push(Problem::Refused {
+                    line: *line,
+                    reason,
+                });
+                continue;
+            }
+        }
+        let upsert = students::upsert_roster(&mut tx, &mut cache, student)
             .await
-            .map_err(db_error)?
-        {
+            .map_err(db_error)?;
+        match upsert {
             students::Upsert::Added => report.added += 1,
             students::Upsert::Changed => report.changed += 1,
             students::Upsert::Unchanged => report.unchanged += 1,
         }
+        report.outcomes.push(Outcome {
+            line: *line,
+            student_no: student.student_no.clone(),
+            name: student.name.clone(),
+            college: student.college.clone(),
+            upsert,
+        });
+    }
+    report.problems.sort_by_key(|p| match p {
+        Problem::Refused { line, .. } | Problem::Warning { line, .. } => *line,
+    });
+    report.refused = report
+        .problems
+        .iter()
+        .filter(|p| matches!(p, Problem::Refused { .. }))
+        .count();
+    if options.dry_run {
+        tx.rollback().await.map_err(db_error)?;
+        return Ok(report);
     }
     audit::record(
         &mut *tx,

@@ -346,6 +346,8 @@ fn DetailView(initial: StudentReview) -> impl IntoView {
             </div>
         </section>
 
+        <RemovalRequestForm student_id />
+
         <section class="card">
             <h2>"操作记录"</h2>
             <ol class="history">
@@ -378,6 +380,48 @@ fn DetailView(initial: StudentReview) -> impl IntoView {
                         .collect_view()
                 }}
             </ol>
+        </section>
+    }
+}
+
+/// 申请移出本届: for a student who is not in this cohort (留级, 休学); 学校 decides.
+#[component]
+fn RemovalRequestForm(student_id: i64) -> impl IntoView {
+    use crate::api::cohort::RequestRemoval;
+    let request = ServerAction::<RequestRemoval>::new();
+    let reason = RwSignal::new(String::new());
+    view! {
+        <section class="card">
+            <details>
+                <summary>"申请移出本届（留级、休学等）"</summary>
+                <form
+                    class="form"
+                    on:submit=move |ev| {
+                        ev.prevent_default();
+                        request.dispatch(RequestRemoval { student_id, reason: reason.get() });
+                    }
+                >
+                    <div class="field">
+                        <label for="removal_reason">"移出原因"</label>
+                        <input
+                            id="removal_reason"
+                            prop:value=move || reason.get()
+                            on:input=move |ev| reason.set(event_target_value(&ev))
+                            placeholder="如：休学一年，2024届毕业"
+                        />
+                    </div>
+                    {move || {
+                        request
+                            .value()
+                            .get()
+                            .map(|r| match r {
+                                Ok(()) => view! { <p class="notice ok" role="status">"已提交申请，等待招生就业处审批。"</p> }.into_any(),
+                                Err(e) => view! { <p class="notice error" role="alert">{e.to_string()}</p> }.into_any(),
+                            })
+                    }}
+                    <button type="submit" disabled=move || request.pending().get()>"提交移出申请"</button>
+                </form>
+            </details>
         </section>
     }
 }

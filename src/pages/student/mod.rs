@@ -17,6 +17,7 @@ pub fn StudentInfoPage() -> impl IntoView {
         <TopBar />
         <main class="page">
             <h1>"生源信息"</h1>
+            <Deadline />
             <Transition fallback=|| view! { <p class="hint">"正在加载……"</p> }>
                 {move || {
                     info.get()
@@ -27,5 +28,38 @@ pub fn StudentInfoPage() -> impl IntoView {
                 }}
             </Transition>
         </main>
+    }
+}
+
+/// The students' window: the deadline and the days left, or that it has not opened / has closed.
+#[component]
+fn Deadline() -> impl IntoView {
+    use crate::domain::campaign::Standing;
+    let campaign = Resource::new(|| (), |_| crate::api::campaign::load_campaign());
+    view! {
+        <Transition fallback=|| ()>
+            {move || {
+                campaign
+                    .get()
+                    .and_then(|r| r.ok())
+                    .and_then(|v| {
+                        let w = v.campaign.students;
+                        let cohort = v.campaign.cohort.clone();
+                        let (class, text) = match w.standing(v.today) {
+                            Standing::Open(Some(days)) => (
+                                if days <= 3 { "notice error" } else { "notice ok" },
+                                format!(
+                                    "{cohort}生源信息填报截止：{}（还剩 {days} 天）",
+                                    w.closes_on.map(|d| d.format("%Y年%m月%d日").to_string()).unwrap_or_default()
+                                ),
+                            ),
+                            Standing::Open(None) => return None,
+                            Standing::NotYetOpen => ("notice", format!("填报尚未开始（{}）", w.describe())),
+                            Standing::Closed => ("notice error", format!("填报已截止（{}）", w.describe())),
+                        };
+                        Some(view! { <p class=class data-testid="deadline">{text}</p> })
+                    })
+            }}
+        </Transition>
     }
 }

@@ -2,10 +2,13 @@
 
 pub mod accounts;
 pub mod audit;
+pub mod campaign;
+pub mod cohort;
 pub mod notifications;
 pub mod review;
 pub mod security;
 pub mod students;
+pub mod uploads;
 pub mod verifications;
 
 use sqlx::SqlitePool;

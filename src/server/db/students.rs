@@ -311,6 +311,19 @@ impl OrgCache {
 }
 
 /// Inserts a new student or updates a changed one; leaves an identical one untouched.
+/// The 院系 a 学号 belongs to, if the student exists.
+pub async fn college_name_of(
+    conn: &mut SqliteConnection,
+    student_no: &str,
+) -> Result<Option<String>, sqlx::Error> {
+    sqlx::query_scalar::<Sqlite, String>(
+        "SELECT c.name FROM students s JOIN colleges c ON c.id = s.college_id WHERE s.student_no = $1",
+    )
+    .bind(student_no)
+    .fetch_optional(conn)
+    .await
+}
+
 pub async fn upsert_roster(
     conn: &mut SqliteConnection,
     cache: &mut OrgCache,
@@ -392,22 +405,76 @@ pub async fn upsert_roster(
 
 /// Counts by verification status (未核验 counts students without a verification row too),
 /// for one college or, with `None`, the whole school.
-pub async fn status_counts(
+/// Students by (college, 学历代码, status) in one college or all: the dashboard's numbers.
+pub async fn progress_counts(
     pool: &SqlitePool,
     college_id: Option<i64>,
-) -> Result<Vec<(String, i64)>, sqlx::Error> {
+) -> Result<Vec<(i64, String, String, String, i64)>, sqlx::Error> {
     let rows = sqlx::query::<Sqlite>(
-        "SELECT COALESCE(v.status, 'unverified') AS status, COUNT(*) AS n
-         FROM students s LEFT JOIN verifications v ON v.student_id = s.id
+        "SELECT s.college_id, c.name AS college, s.education_level,
+                COALESCE(v.status, 'unverified') AS status, COUNT(*) AS n
+         FROM students s
+         JOIN colleges c ON c.id = s.college_id
+         LEFT JOIN verifications v ON v.student_id = s.id
          WHERE s.removed_at IS NULL AND ($1 IS NULL OR s.college_id = $1)
-         GROUP BY 1",
+         GROUP BY 1, 2, 3, 4
+         ORDER BY 1",
     )
     .bind(college_id)
     .fetch_all(pool)
     .await?;
     rows.iter()
-        .map(|r| Ok((r.try_get::<String, _>("status")?, r.try_get::<i64, _>("n")?)))
+        .map(|r| {
+            Ok((
+                r.try_get("college_id")?,
+                r.try_get("college")?,
+                r.try_get("education_level")?,
+                r.try_get("status")?,
+                r.try_get("n")?,
+            ))
+        })
         .collect()
+}
+
+/// A student who has not pressed 开始核验.
+#[derive(Clone, Debug, sqlx::FromRow)]
+pub struct NotStartedRow {
+    pub student_no: String,
+    pub name: String,
+    pub college: String,
+    pub major: String,
+    pub class_name: String,
+    pub mobile: String,
+}
+
+/// Students of the scope who have not started, by 院系 / 班级 / 学号; `limit` None for all.
+pub async fn not_started(
+    pool: &SqlitePool,
+    college_id: Option<i64>,
+    limit: Option<i64>,
+) -> Result<(Vec<NotStartedRow>, i64), sqlx::Error> {
+    const FROM: &str = "FROM students s
+         JOIN colleges c ON c.id = s.college_id
+         JOIN majors m ON m.id = s.major_id
+         LEFT JOIN classes k ON k.id = s.class_id
+         LEFT JOIN verifications v ON v.student_id = s.id
+         WHERE s.removed_at IS NULL AND ($1 IS NULL OR s.college_id = $1)
+           AND (v.student_id IS NULL OR v.started_at IS NULL)";
+    let total =
+        sqlx::query_scalar::<Sqlite, i64>(sqlx::AssertSqlSafe(format!("SELECT COUNT(*) {FROM}")))
+            .bind(college_id)
+            .fetch_one(pool)
+            .await?;
+    let rows = sqlx::query_as::<Sqlite, NotStartedRow>(sqlx::AssertSqlSafe(format!(
+        "SELECT s.student_no, s.name, c.name AS college, m.name AS major,
+                COALESCE(k.name, '') AS class_name, s.mobile
+         {FROM} ORDER BY c.id, m.name, class_name, s.student_no LIMIT $2"
+    )))
+    .bind(college_id)
+    .bind(limit.unwrap_or(-1))
+    .fetch_all(pool)
+    .await?;
+    Ok((rows, total))
 }
 
 /// Another student (not `except`) who already has this 学号.

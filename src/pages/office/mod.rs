@@ -1,0 +1,9 @@
+//! The school office's pages (some shared with colleges): campaign, import, cohort changes.
+
+mod campaign;
+mod cohort;
+mod import;
+
+pub use campaign::{CampaignPage, standing_text};
+pub use cohort::CohortPage;
+pub use import::{ImportPage, ImportPreviewPage};

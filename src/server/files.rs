@@ -1,0 +1,240 @@
+//! Files in and out of the office pages: roster upload (staged for its preview), the import
+//! template, and the national export. Each handler checks the session like a server function.
+
+use super::AppState;
+use super::auth::{Caller, StaffCaller, caller_for};
+use super::db::{audit, uploads};
+use super::downloads::{attachment, csv_bytes};
+use axum::extract::{ConnectInfo, Multipart, Request, State};
+use axum::response::{IntoResponse, Redirect, Response};
+use http::StatusCode;
+use http::request::Parts;
+use std::net::SocketAddr;
+
+/// Largest roster file accepted (20,000 students as xlsx are about 2 MB).
+pub const UPLOAD_LIMIT: usize = 20 * 1024 * 1024;
+
+pub const XLSX: &str = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
+
+/// The staff member who sent `parts`, or the response that refuses them.
+pub async fn staff_of(
+    state: &AppState,
+    parts: &Parts,
+    school_only: bool,
+    what: &str,
+) -> Result<StaffCaller, Response> {
+    let who = caller_for(state, parts)
+        .await
+        .map_err(|_| StatusCode::INTERNAL_SERVER_ERROR.into_response())?;
+    let refusal = match who {
+        Some(Caller::Staff(s))
+            if !s.must_change_password && (!school_only || s.college_id.is_none()) =>
+        {
+            return Ok(s);
+        }
+        None => return Err((StatusCode::UNAUTHORIZED, "请先登录").into_response()),
+        Some(Caller::Staff(s)) => s.actor(),
+        Some(Caller::Student(s)) => s.actor(),
+    };
+    let addr = parts
+        .extensions
+        .get::<ConnectInfo<SocketAddr>>()
+        .map(|c| c.0.ip().to_string());
+    let _ = audit::record(
+        &state.pool,
+        audit::Entry {
+            actor: &refusal,
+            action: "forbidden",
+            detail: Some(what),
+            client_addr: addr.as_deref(),
+            ..Default::default()
+        },
+    )
+    .await;
+    Err((StatusCode::FORBIDDEN, "没有权限执行此操作").into_response())
+}
+
+/// `POST /staff/import` (multipart, field `file`): stores the file and shows its preview.
+pub async fn upload_roster(State(state): State<AppState>, request: Request) -> Response {
+    let (parts, body) = request.into_parts();
+    let staff = match staff_of(&state, &parts, false, "上传名单").await {
+        Ok(s) => s,
+        Err(response) => return response,
+    };
+    let request = Request::from_parts(parts, body);
+    let mut multipart =
+        match <Multipart as axum::extract::FromRequest<()>>::from_request(request, &()).await {
+            Ok(m) => m,
+            Err(_) => return back_with_error("请选择要上传的文件（.xlsx 或 .csv）"),
+        };
+    loop {
+        let field = match multipart.next_field().await {
+            Ok(Some(f)) => f,
+            Ok(None) => return back_with_error("请选择要上传的文件（.xlsx 或 .csv）"),
+            Err(_) => return back_with_error("文件上传不完整（超过 20 MB 或网络中断），请重试"),
+        };
+        if field.name() != Some("file") {
+            continue;
+        }
+        let file_name = field
+            .file_name()
+            .map(|n| {
+                n.rsplit(['/', '\\'])
+                    .next()
+                    .unwrap_or(n)
+                    .chars()
+                    .take(120)
+                    .collect()
+            })
+            .unwrap_or_else(|| "名单".to_string());
+        let bytes = match field.bytes().await {
+            Ok(b) => b,
+            Err(_) => return back_with_error("文件上传不完整（超过 20 MB 或网络中断），请重试"),
+        };
+        if bytes.is_empty() {
+            return back_with_error("请选择要上传的文件（.xlsx 或 .csv）");
+        }
+        return match uploads::create(&state.pool, staff.id, &file_name, &bytes).await {
+            Ok(id) => Redirect::to(&format!("/staff/import/{id}")).into_response(),
+            Err(e) => {
+                tracing::error!(error = %e, "storing an upload failed");
+                StatusCode::INTERNAL_SERVER_ERROR.into_response()
+            }
+        };
+    }
+}
+
+fn back_with_error(message: &str) -> Response {
+    Redirect::to(&format!(
+        "/staff/import?error={}",
+        crate::api::review::percent_encode(message)
+    ))
+    .into_response()
+}
+
+/// `GET /staff/import-template.xlsx`: the 补充生源信息模板 with every column and an example row.
+pub async fn import_template(State(state): State<AppState>, request: Request) -> Response {
+    let (parts, _) = request.into_parts();
+    if let Err(response) = staff_of(&state, &parts, false, "下载模板").await {
+        return response;
+    }
+    let (headers, example) = super::roster::template();
+    match super::export::to_xlsx("补充生源信息", &headers, &[example]) {
+        Ok(bytes) => attachment(bytes, XLSX, "补充生源信息模板.xlsx"),
+        Err(e) => {
+            tracing::error!(error = %e, "template failed");
+            StatusCode::INTERNAL_SERVER_ERROR.into_response()
+        }
+    }
+}
+
+/// `GET /staff/export.xlsx` and `/staff/export.csv`, `?college=<id>&status=<status>`: college
+/// staff get their own college whatever they ask; 学校 staff the whole cohort or one college.
+pub async fn national_export(State(state): State<AppState>, request: Request) -> Response {
+    let (parts, _) = request.into_parts();
+    let staff = match staff_of(&state, &parts, false, "导出名单").await {
+        Ok(s) => s,
+        Err(response) => return response,
+    };
+    let query = parts.uri.query().unwrap_or("");
+    let param = |key: &str| {
+        query
+            .split('&')
+            .filter_map(|p| p.split_once('='))
+            .find(|(k, _)| *k == key)
+            .map(|(_, v)| crate::api::review::percent_decode(v))
+    };
+    let college = staff
+        .college_id
+        .or_else(|| param("college").and_then(|c| c.parse().ok()));
+    let status = param("status").and_then(|s| crate::domain::status::Status::from_db(&s));
+    let rows = match super::export::rows(&state.pool, &state.divisions, college, status).await {
+        Ok(rows) => rows,
+        Err(e) => {
+            tracing::error!(error = %e, "export failed");
+            return StatusCode::INTERNAL_SERVER_ERROR.into_response();
+        }
+    };
+    let today = super::windows::today();
+    let cohort = super::db::campaign::load(&state.pool, today)
+        .await
+        .map(|c| c.cohort)
+        .unwrap_or_default();
+    let scope = match college {
+        Some(id) => super::db::review::colleges(&state.pool)
+            .await
+            .ok()
+            .and_then(|all| all.into_iter().find(|(c, _)| *c == id).map(|(_, n)| n))
+            .unwrap_or_default(),
+        None => "全校".to_string(),
+    };
+    let base = format!("{cohort}毕业生生源信息-{scope}-{}", today.format("%Y%m%d"));
+    let addr = parts
+        .extensions
+        .get::<ConnectInfo<SocketAddr>>()
+        .map(|c| c.0.ip().to_string());
+    let _ = audit::record(
+        &state.pool,
+        audit::Entry {
+            actor: &staff.actor(),
+            action: "export",
+            detail: Some(&format!("{base}（{} 人）", rows.len())),
+            client_addr: addr.as_deref(),
+            ..Default::default()
+        },
+    )
+    .await;
+    let result = if parts.uri.path().ends_with(".csv") {
+        csv_bytes(super::export::COLUMNS, rows)
+            .map(|b| attachment(b, "text/csv; charset=utf-8", &format!("{base}.csv")))
+    } else {
+        super::export::to_xlsx("生源信息", super::export::COLUMNS, &rows)
+            .map(|b| attachment(b, XLSX, &format!("{base}.xlsx")))
+    };
+    result.unwrap_or_else(|e| {
+        tracing::error!(error = %e, "export file failed");
+        StatusCode::INTERNAL_SERVER_ERROR.into_response()
+    })
+}
+
+/// `GET /staff/not-started.csv`: every student of the caller's scope who has not started, with
+/// the 校库 mobile number, for counselors to chase.
+pub async fn not_started_csv(State(state): State<AppState>, request: Request) -> Response {
+    let (parts, _) = request.into_parts();
+    let staff = match staff_of(&state, &parts, false, "导出未开始名单").await {
+        Ok(s) => s,
+        Err(response) => return response,
+    };
+    let rows = match super::db::students::not_started(&state.pool, staff.college_id, None).await {
+        Ok((rows, _)) => rows,
+        Err(e) => {
+            tracing::error!(error = %e, "not-started export failed");
+            return StatusCode::INTERNAL_SERVER_ERROR.into_response();
+        }
+    };
+    let rows = rows.into_iter().map(|r| {
+        vec![
+            r.student_no,
+            r.name,
+            r.college,
+            r.major,
+            r.class_name,
+            r.mobile,
+        ]
+    });
+    let scope = staff.college_name.unwrap_or_else(|| "全校".to_string());
+    match csv_bytes(&["学号", "姓名", "学院", "专业", "班级", "手机号码"], rows) {
+        Ok(bytes) => attachment(
+            bytes,
+            "text/csv; charset=utf-8",
+            &format!(
+                "未开始核验名单-{scope}-{}.csv",
+                super::windows::today().format("%Y%m%d")
+            ),
+        ),
+        Err(e) => {
+            tracing::error!(error = %e, "not-started CSV failed");
+            StatusCode::INTERNAL_SERVER_ERROR.into_response()
+        }
+    }
+}
