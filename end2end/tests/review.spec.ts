@@ -1,4 +1,5 @@
-import { expect, test, type APIRequestContext, type Page } from "@playwright/test";
+import { expect, test, type Page } from "@playwright/test";
+import { staffLogin, submitAsStudent } from "./helpers";
 
 // Each project reviews its own college, so the projects never share students.
 const setups: Record<string, { staff: string; rejected: { no: string; password: string }; others: { no: string; password: string }[] }> = {
@@ -16,51 +17,6 @@ const setups: Record<string, { staff: string; rejected: { no: string; password: 
     ],
   },
 };
-
-const validForm = {
-  origin_code: "430104",
-  training_mode: "1",
-  sponsor_unit: "",
-  normal_category: "2",
-  urban_rural: "1",
-  ethnicity: "01",
-  political: "03",
-  hardship: "0",
-  mobile: "13912345678",
-  email: "student@example.com",
-  qq: "987654321",
-  home_address: "湖南省长沙市岳麓区麓山南路2号",
-  home_phone: "",
-  postcode: "410082",
-};
-
-/** A student submits through the same server functions the page uses. */
-async function submitAsStudent(request: APIRequestContext, no: string, password: string, tag: string) {
-  const call = async (endpoint: string, form: Record<string, string>) => {
-    const res = await request.post(`/api/${endpoint}`, { form, headers: { accept: "application/json" } });
-    expect(res.ok(), `${endpoint}: ${await res.text()}`).toBeTruthy();
-    return res.json().catch(() => null);
-  };
-  await call("login", { student_no: no, password });
-  const started = await call("start_verification", {});
-  const status = started.verification.status;
-  if (status === "Submitted") return;
-  await call("save_verification", {
-    ...validForm,
-    intent: "submit",
-    version: String(started.verification.version),
-    submission_id: `${tag}-${no}-${Date.now()}`,
-  });
-}
-
-async function staffLogin(page: Page, username: string) {
-  await page.goto("/staff/login");
-  await page.waitForLoadState("networkidle");
-  await page.getByLabel("用户名").fill(username);
-  await page.getByLabel("密码").fill("E2e-Staff-Pass");
-  await page.getByRole("button", { name: "登录" }).click();
-  await expect(page).toHaveURL(/\/staff$/);
-}
 
 test("a counselor reviews: filter, copy to 校库, reject, student fixes, approve by keyboard, batch", async ({ page, browser }, testInfo) => {
   const setup = setups[testInfo.project.name];
