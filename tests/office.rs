@@ -330,3 +330,83 @@ async fn the_dashboard_counts_match_the_queue() {
     assert!(!csv.contains(STUDENT), "started students are not listed");
     assert!(csv.contains("2019010002"));
 }
+
+#[tokio::test]
+async fn school_staff_create_move_and_disable_staff_accounts() {
+    let app = TestApp::spawn().await;
+    let school = app.staff("school").await;
+    let counselor = app.staff("math").await;
+    let colleges = school.call("load_staff_directory", &[]).await.expect("directory")["colleges"].clone();
+    let college_id = |name: &str| {
+        colleges
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|c| c[1] == name)
+            .map(|c| c[0].as_i64().unwrap().to_string())
+            .unwrap()
+    };
+    let fl = college_id("外国语学院");
+    let create = |who: &common::Client, username: &'static str| {
+        let fl = fl.clone();
+        let who = who.clone_for_call();
+        async move {
+            who.call(
+                "create_staff_account",
+                &[("username", username), ("display_name", "外语辅导员"), ("college_id", &fl), ("password", "Initial-Pass-9")],
+            )
+            .await
+        }
+    };
+    assert_eq!(create(&counselor, "fl_teacher").await, Err(AppError::Forbidden));
+    create(&school, "fl_teacher").await.expect("created");
+    let taken = create(&school, "fl_teacher").await;
+    assert!(matches!(&taken, Err(e) if e.field_message("username").is_some()), "{taken:?}");
+
+    // The new account must change the initial password before anything else.
+    let teacher = app.client();
+    teacher
+        .call("staff_login", &[("username", "fl_teacher"), ("password", "Initial-Pass-9")])
+        .await
+        .expect("logs in");
+    assert_eq!(teacher.call("load_dashboard", &[]).await, Err(AppError::PasswordChangeRequired));
+    teacher
+        .call(
+            "change_password",
+            &[("current_password", "Initial-Pass-9"), ("new_password", "Own-Passphrase-4"), ("confirm_password", "Own-Passphrase-4")],
+        )
+        .await
+        .expect("changed");
+    let dashboard = teacher.call("load_dashboard", &[]).await.expect("dashboard");
+    assert_eq!(dashboard["scope"], "外国语学院");
+
+    // Moved to another college, the counselor's queue follows; disabled, the account is out.
+    let math_id: String = sqlx::query_scalar::<sqlx::Sqlite, i64>("SELECT id FROM staff WHERE username = 'math'")
+        .fetch_one(&app.state.pool)
+        .await
+        .unwrap()
+        .to_string();
+    school
+        .call(
+            "update_staff_account",
+            &[("id", &math_id), ("display_name", "辅导员"), ("college_id", &college_id("计算机科学与工程学院")), ("disabled", "false")],
+        )
+        .await
+        .expect("moved");
+    let queue = counselor.call("review_queue", &[("filter", "status=all")]).await.expect("queue");
+    assert!(queue["rows"].as_array().unwrap().iter().all(|r| r["student_no"].as_str().unwrap().starts_with("201902")));
+    school
+        .call(
+            "update_staff_account",
+            &[("id", &math_id), ("display_name", "辅导员"), ("disabled", "true")],
+        )
+        .await
+        .expect("disabled");
+    assert_eq!(counselor.call("load_dashboard", &[]).await, Err(AppError::Unauthenticated));
+    assert!(
+        app.client()
+            .call("staff_login", &[("username", "math"), ("password", common::STAFF_PASSWORD)])
+            .await
+            .is_err()
+    );
+}

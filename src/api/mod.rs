@@ -10,4 +10,5 @@ pub mod notifications;
 pub mod records;
 pub mod review;
 pub mod staff;
+pub mod staff_accounts;
 pub mod student;

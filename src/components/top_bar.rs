@@ -39,6 +39,7 @@ pub fn TopBar() -> impl IntoView {
                                         <a href="/staff/accounts">"账号管理"</a>
                                         {school.then(|| view! {
                                             <a href="/staff/campaign">"活动设置"</a>
+                                            <a href="/staff/people">"教师账号"</a>
                                             <a href="/staff/security">"安全日志"</a>
                                         })}
                                         <a href="/account">"修改密码"</a>

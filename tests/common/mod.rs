@@ -148,6 +148,14 @@ pub struct Client {
 }
 
 impl Client {
+    /// Another handle on the same session (the cookie store is shared).
+    pub fn clone_for_call(&self) -> Client {
+        Client {
+            base: self.base.clone(),
+            http: self.http.clone(),
+        }
+    }
+
     /// Calls a server function (form-encoded, as a browser would) and decodes its JSON answer.
     pub async fn call_raw(&self, endpoint: &str, form: &[(&str, &str)]) -> reqwest::Response {
         let body = form

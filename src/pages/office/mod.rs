@@ -3,7 +3,9 @@
 mod campaign;
 mod cohort;
 mod import;
+mod people;
 
 pub use campaign::{CampaignPage, standing_text};
 pub use cohort::CohortPage;
 pub use import::{ImportPage, ImportPreviewPage};
+pub use people::StaffPeoplePage;

@@ -177,3 +177,101 @@ pub async fn purge_expired_sessions(pool: &SqlitePool) -> Result<(), sqlx::Error
         .await?;
     Ok(())
 }
+
+/// A staff account as 学校 manages it.
+#[derive(Clone, Debug, sqlx::FromRow)]
+pub struct StaffListRow {
+    pub id: i64,
+    pub username: String,
+    pub display_name: String,
+    pub college_id: Option<i64>,
+    pub college_name: Option<String>,
+    pub disabled_at: Option<String>,
+    pub locked_at: Option<String>,
+    pub created_at: String,
+}
+
+pub async fn list_staff(pool: &SqlitePool) -> Result<Vec<StaffListRow>, sqlx::Error> {
+    sqlx::query_as::<Sqlite, StaffListRow>(
+        "SELECT s.id, s.username, s.display_name, s.college_id, c.name AS college_name,
+                s.disabled_at, s.locked_at, s.created_at
+         FROM staff s LEFT JOIN colleges c ON c.id = s.college_id
+         ORDER BY s.college_id IS NOT NULL, c.id, s.username",
+    )
+    .fetch_all(pool)
+    .await
+}
+
+/// A new account whose password must be changed at the first login; `None` if the name is taken.
+pub async fn create_staff(
+    conn: &mut sqlx::SqliteConnection,
+    username: &str,
+    display_name: &str,
+    password_hash: &str,
+    college_id: Option<i64>,
+) -> Result<Option<i64>, sqlx::Error> {
+    sqlx::query_scalar::<Sqlite, i64>(
+        "INSERT INTO staff (username, display_name, password_hash, college_id, created_at,
+            must_change_password)
+         VALUES ($1, $2, $3, $4, $5, 1)
+         ON CONFLICT (username) DO NOTHING
+         RETURNING id",
+    )
+    .bind(username)
+    .bind(display_name)
+    .bind(password_hash)
+    .bind(college_id)
+    .bind(crate::server::now())
+    .fetch_optional(conn)
+    .await
+}
+
+/// Changes name, scope and whether the account may log in; disabling ends its sessions.
+pub async fn update_staff(
+    conn: &mut sqlx::SqliteConnection,
+    id: i64,
+    display_name: &str,
+    college_id: Option<i64>,
+    disabled: bool,
+) -> Result<bool, sqlx::Error> {
+    let done = sqlx::query::<Sqlite>(
+        "UPDATE staff SET display_name = $2, college_id = $3,
+            disabled_at = CASE WHEN $4 THEN COALESCE(disabled_at, $5) ELSE NULL END
+         WHERE id = $1",
+    )
+    .bind(id)
+    .bind(display_name)
+    .bind(college_id)
+    .bind(disabled)
+    .bind(crate::server::now())
+    .execute(&mut *conn)
+    .await?;
+    if disabled {
+        sqlx::query::<Sqlite>("DELETE FROM sessions WHERE staff_id = $1")
+            .bind(id)
+            .execute(&mut *conn)
+            .await?;
+    }
+    Ok(done.rows_affected() == 1)
+}
+
+/// A password set by 学校 for someone else: to be changed at the next login.
+pub async fn set_staff_password(
+    conn: &mut sqlx::SqliteConnection,
+    id: i64,
+    password_hash: &str,
+) -> Result<bool, sqlx::Error> {
+    let done = sqlx::query::<Sqlite>(
+        "UPDATE staff SET password_hash = $2, must_change_password = 1, locked_at = NULL,
+            failed_logins = 0 WHERE id = $1",
+    )
+    .bind(id)
+    .bind(password_hash)
+    .execute(&mut *conn)
+    .await?;
+    sqlx::query::<Sqlite>("DELETE FROM sessions WHERE staff_id = $1")
+        .bind(id)
+        .execute(&mut *conn)
+        .await?;
+    Ok(done.rows_affected() == 1)
+}

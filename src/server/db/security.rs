@@ -375,6 +375,8 @@ pub const SECURITY_ACTIONS: &[(&str, &str)] = &[
     ("recovery_email_bound", "绑定找回密码邮箱"),
     ("logout", "退出登录"),
     ("forbidden", "越权访问被拒绝"),
+    ("staff_created", "新建教师账号"),
+    ("staff_updated", "修改教师账号"),
 ];
 
 pub fn action_label(action: &str) -> &'static str {
