@@ -410,3 +410,39 @@ async fn school_staff_create_move_and_disable_staff_accounts() {
             .is_err()
     );
 }
+
+#[tokio::test]
+async fn imported_units_are_renamed_by_their_own_staff() {
+    let app = TestApp::spawn().await;
+    let counselor = app.staff("math").await;
+    let tree = counselor.call("load_org", &[]).await.expect("tree");
+    assert_eq!(tree["colleges"].as_array().unwrap().len(), 1, "own college only");
+    let college = &tree["colleges"][0];
+    let major_id = college["majors"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|m| m["unit"]["name"] == "数学与应用数学")
+        .map(|m| m["unit"]["id"].as_i64().unwrap().to_string())
+        .expect("the fixture's major");
+    let college_id = college["unit"]["id"].as_i64().unwrap().to_string();
+    assert_eq!(
+        counselor
+            .call("rename_org", &[("kind", "college"), ("id", &college_id), ("name", "数学学院")])
+            .await,
+        Err(AppError::Forbidden)
+    );
+    counselor
+        .call("rename_org", &[("kind", "major"), ("id", &major_id), ("name", "数学与应用数学（师范）"), ("code", "070101")])
+        .await
+        .expect("renamed");
+    let info = app.student(STUDENT).await.info().await.expect("info");
+    assert!(info.to_string().contains("数学与应用数学（师范）"), "the student sees the new name");
+    let other = app.staff("cs").await;
+    assert_eq!(
+        other
+            .call("rename_org", &[("kind", "major"), ("id", &major_id), ("name", "x")])
+            .await,
+        Err(AppError::Forbidden)
+    );
+}

@@ -7,6 +7,7 @@ pub mod cohort;
 pub mod divisions;
 pub mod import;
 pub mod notifications;
+pub mod org;
 pub mod records;
 pub mod review;
 pub mod staff;

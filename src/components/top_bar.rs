@@ -36,6 +36,7 @@ pub fn TopBar() -> impl IntoView {
                                         <a href="/review">"审核队列"</a>
                                         <a href="/staff/import">"导入名单"</a>
                                         <a href="/staff/cohort">"人员变动"</a>
+                                        <a href="/staff/org">"院系专业"</a>
                                         <a href="/staff/accounts">"账号管理"</a>
                                         {school.then(|| view! {
                                             <a href="/staff/campaign">"活动设置"</a>

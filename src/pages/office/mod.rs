@@ -3,9 +3,11 @@
 mod campaign;
 mod cohort;
 mod import;
+mod org;
 mod people;
 
 pub use campaign::{CampaignPage, standing_text};
 pub use cohort::CohortPage;
 pub use import::{ImportPage, ImportPreviewPage};
+pub use org::OrgPage;
 pub use people::StaffPeoplePage;

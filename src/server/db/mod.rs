@@ -5,6 +5,7 @@ pub mod audit;
 pub mod campaign;
 pub mod cohort;
 pub mod notifications;
+pub mod org;
 pub mod review;
 pub mod security;
 pub mod students;
