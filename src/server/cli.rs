@@ -5,7 +5,8 @@ use std::process::ExitCode;
 
 const USAGE: &str = "用法:
   shengyuan [serve]                         启动网站（LEPTOS_SITE_ADDR，默认 127.0.0.1:3000）
-  shengyuan import-roster <名单.csv>         导入校库名单（UTF-8 CSV，首行为表头）
+  shengyuan import-roster <名单.xlsx|.csv>   导入校库名单（xlsx，或 UTF-8/GBK 的 CSV；首行为表头）
+  shengyuan export <文件.xlsx|.csv>          导出全部学生的上报数据（国家代码）
   shengyuan add-staff <用户名> (--school | --college <院系名称>) [--name <姓名>]
                                             新建或更新教师账号，密码取自环境变量 SHENGYUAN_PASSWORD
   shengyuan demo [--students <人数>] [--seed <种子>] [--csv <文件>]
@@ -66,10 +67,12 @@ async fn run(args: Vec<String>) -> Result<(), String> {
                 .get(1)
                 .ok_or_else(|| format!("缺少名单文件\n{USAGE}"))?;
             let pool = db::connect(&config.database_url).await?;
-            let text =
-                std::fs::read_to_string(path).map_err(|e| format!("无法读取 {path}: {e}"))?;
+            let bytes = std::fs::read(path).map_err(|e| format!("无法读取 {path}: {e}"))?;
             let started = std::time::Instant::now();
-            let report = roster::import_csv(&pool, &text).await?;
+            // The same reading as the browser upload: xlsx or csv (UTF-8 or GBK).
+            let table = super::spreadsheet::read(path, &bytes)?;
+            let parsed = roster::parse_rows(&table.headers, table.rows)?;
+            let report = roster::apply(&pool, parsed, "system:import-roster").await?;
             println!("{}", report.summary());
             for problem in report.problems.iter().take(200) {
                 println!("{problem}");
@@ -78,6 +81,30 @@ async fn run(args: Vec<String>) -> Result<(), String> {
                 println!("……另有 {} 条提示未列出", report.problems.len() - 200);
             }
             println!("用时 {:.2} 秒", started.elapsed().as_secs_f64());
+            Ok(())
+        }
+        Some("export") => {
+            let path = args
+                .get(1)
+                .ok_or_else(|| format!("缺少输出文件\n{USAGE}"))?;
+            let pool = db::connect(&config.database_url).await?;
+            let divisions = super::Divisions::load(&config.divisions_path)?;
+            let started = std::time::Instant::now();
+            let rows = super::export::rows(&pool, &divisions, None, None)
+                .await
+                .map_err(|e| format!("读取数据失败：{e}"))?;
+            let bytes = if path.ends_with(".csv") {
+                super::downloads::csv_bytes(super::export::COLUMNS, rows.clone())?
+            } else {
+                super::export::to_xlsx("生源信息", super::export::COLUMNS, &rows)?
+            };
+            std::fs::write(path, &bytes).map_err(|e| format!("无法写入 {path}: {e}"))?;
+            println!(
+                "已导出 {} 名学生到 {path}（{} 字节），用时 {:.2} 秒",
+                rows.len(),
+                bytes.len(),
+                started.elapsed().as_secs_f64()
+            );
             Ok(())
         }
         Some("add-staff") => {

@@ -566,22 +566,8 @@ pub async fn import_csv(pool: &SqlitePool, text: &str) -> Result<Report, String>
 }
 
 pub fn parse_csv(text: &str) -> Result<Parsed, String> {
-    let mut reader = csv::ReaderBuilder::new()
-        .flexible(true)
-        .from_reader(text.as_bytes());
-    let headers: Vec<String> = reader
-        .headers()
-        .map_err(|e| format!("无法读取表头：{e}"))?
-        .iter()
-        .map(str::to_string)
-        .collect();
-    let mut rows = Vec::new();
-    for record in reader.records() {
-        let record = record.map_err(|e| format!("CSV 格式错误：{e}"))?;
-        let line = record.position().map(|p| p.line()).unwrap_or(0);
-        rows.push((line, record.iter().map(str::to_string).collect()));
-    }
-    parse_rows(&headers, rows)
+    let table = super::spreadsheet::read("名单.csv", text.as_bytes())?;
+    parse_rows(&table.headers, table.rows)
 }
 
 #[cfg(test)]
