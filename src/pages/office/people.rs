@@ -46,7 +46,7 @@ pub fn StaffPeoplePage() -> impl IntoView {
     }
 }
 
-fn college_options(colleges: &[(i64, String)], selected: Option<i64>) -> impl IntoView {
+fn college_options(colleges: &[(i64, String)], selected: Option<i64>) -> impl IntoView + use<> {
     view! {
         <option value="" selected=selected.is_none()>"学校（全校）"</option>
         {colleges
