@@ -2,7 +2,9 @@
 
 use crate::pages::account::{AccountPage, ForgotPasswordPage};
 use crate::pages::auth::{LoginPage, StaffLoginPage};
-use crate::pages::office::{CampaignPage, CohortPage, ImportPage, ImportPreviewPage, OrgPage, StaffPeoplePage};
+use crate::pages::office::{
+    CampaignPage, CohortPage, ImportPage, ImportPreviewPage, OrgPage, PapersPage, StaffPeoplePage,
+};
 use crate::pages::review::{AddStudentPage, ReviewDetailPage, ReviewQueuePage};
 use crate::pages::staff::{SecurityLogPage, StaffAccountsPage, StaffHomePage};
 use crate::pages::student::{NotificationsPage, StudentInfoPage};
@@ -53,6 +55,7 @@ pub fn App() -> impl IntoView {
                 <Route path=path!("/staff/cohort") view=CohortPage />
                 <Route path=path!("/staff/people") view=StaffPeoplePage />
                 <Route path=path!("/staff/org") view=OrgPage />
+                <Route path=path!("/staff/papers") view=PapersPage />
                 <Route path=path!("/account") view=AccountPage />
                 <Route path=path!("/forgot") view=ForgotPasswordPage />
                 <Route path=path!("/review") view=ReviewQueuePage />

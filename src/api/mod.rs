@@ -8,6 +8,7 @@ pub mod divisions;
 pub mod import;
 pub mod notifications;
 pub mod org;
+pub mod papers;
 pub mod records;
 pub mod review;
 pub mod staff;

@@ -87,7 +87,10 @@ pub async fn rename_org(
         return Err(AppError::field("name", "请填写名称（最多 40 个字）"));
     }
     if !code.is_empty() && (code.len() > 12 || !code.bytes().all(|b| b.is_ascii_alphanumeric())) {
-        return Err(AppError::field("code", "代码只能是字母和数字（最多 12 位）"));
+        return Err(AppError::field(
+            "code",
+            "代码只能是字母和数字（最多 12 位）",
+        ));
     }
     if !org::rename(&state.pool, &kind, id, name, code).await? {
         return Err(AppError::field("name", "同一级已有这个名称"));

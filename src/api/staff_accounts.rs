@@ -61,7 +61,8 @@ pub fn check_username(name: &str) -> Result<(), String> {
         .chars()
         .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || matches!(c, '_' | '.' | '-'));
     let len = name.chars().count();
-    if !(3..=32).contains(&len) || !ok_chars || !name.starts_with(|c: char| c.is_ascii_lowercase()) {
+    if !(3..=32).contains(&len) || !ok_chars || !name.starts_with(|c: char| c.is_ascii_lowercase())
+    {
         Err("用户名为 3–32 位小写字母、数字或 _ . -，以字母开头".to_string())
     } else {
         Ok(())
@@ -101,7 +102,10 @@ mod ssr {
 
     async fn check_college(state: &AppState, college_id: Option<i64>) -> Result<(), AppError> {
         if let Some(id) = college_id
-            && !review::colleges(&state.pool).await?.iter().any(|(c, _)| *c == id)
+            && !review::colleges(&state.pool)
+                .await?
+                .iter()
+                .any(|(c, _)| *c == id)
         {
             return Err(AppError::field("college_id", "没有这个学院"));
         }
@@ -111,7 +115,10 @@ mod ssr {
     fn check_name(display_name: &str) -> Result<String, AppError> {
         let name = display_name.trim();
         if name.is_empty() || name.chars().count() > 30 {
-            return Err(AppError::field("display_name", "请填写姓名（最多 30 个字）"));
+            return Err(AppError::field(
+                "display_name",
+                "请填写姓名（最多 30 个字）",
+            ));
         }
         Ok(name.to_string())
     }
@@ -128,7 +135,12 @@ mod ssr {
         }
     }
 
-    async fn log(state: &AppState, actor: &str, action: &str, detail: &str) -> Result<(), AppError> {
+    async fn log(
+        state: &AppState,
+        actor: &str,
+        action: &str,
+        detail: &str,
+    ) -> Result<(), AppError> {
         let addr = client_addr();
         audit::record(
             &state.pool,
@@ -166,7 +178,13 @@ mod ssr {
             return Err(AppError::field("username", "该用户名已被使用"));
         }
         tx.commit().await?;
-        log(&state, &me.actor(), "staff_created", &format!("{username}（{display_name}）")).await
+        log(
+            &state,
+            &me.actor(),
+            "staff_created",
+            &format!("{username}（{display_name}）"),
+        )
+        .await
     }
 
     pub async fn update(
@@ -180,7 +198,9 @@ mod ssr {
         let display_name = check_name(&display_name)?;
         check_college(&state, college_id).await?;
         if id == me.id && (disabled || college_id.is_some()) {
-            return Err(AppError::Rejected("不能停用自己的账号，也不能把自己改为学院账号".to_string()));
+            return Err(AppError::Rejected(
+                "不能停用自己的账号，也不能把自己改为学院账号".to_string(),
+            ));
         }
         let mut tx = begin_write(&state.pool).await?;
         if !accounts::update_staff(&mut tx, id, &display_name, college_id, disabled).await? {
@@ -210,6 +230,12 @@ mod ssr {
         let mut tx = begin_write(&state.pool).await?;
         accounts::set_staff_password(&mut tx, id, &hash).await?;
         tx.commit().await?;
-        log(&state, &me.actor(), "password_reset", &format!("教师账号 {}", target.username)).await
+        log(
+            &state,
+            &me.actor(),
+            "password_reset",
+            &format!("教师账号 {}", target.username),
+        )
+        .await
     }
 }

@@ -37,6 +37,7 @@ pub fn TopBar() -> impl IntoView {
                                         <a href="/staff/import">"导入名单"</a>
                                         <a href="/staff/cohort">"人员变动"</a>
                                         <a href="/staff/org">"院系专业"</a>
+                                        <a href="/staff/papers">"附件4/5"</a>
                                         <a href="/staff/accounts">"账号管理"</a>
                                         {school.then(|| view! {
                                             <a href="/staff/campaign">"活动设置"</a>

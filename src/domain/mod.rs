@@ -11,6 +11,7 @@ pub mod export;
 pub mod form;
 pub mod identity;
 pub mod origin;
+pub mod papers;
 pub mod password;
 pub mod record;
 pub mod review;

@@ -238,3 +238,43 @@ pub async fn not_started_csv(State(state): State<AppState>, request: Request) ->
         }
     }
 }
+
+/// `GET /staff/papers.xlsx?college=<id>`: 附件4 and 附件5 as a workbook (college staff: their own
+/// college whatever they ask; 学校: one college, or all of them).
+pub async fn papers_xlsx(State(state): State<AppState>, request: Request) -> Response {
+    let (parts, _) = request.into_parts();
+    let staff = match staff_of(&state, &parts, false, "下载附件4、附件5").await {
+        Ok(s) => s,
+        Err(response) => return response,
+    };
+    let asked = parts
+        .uri
+        .query()
+        .unwrap_or("")
+        .split('&')
+        .filter_map(|p| p.split_once('='))
+        .find(|(k, _)| *k == "college")
+        .and_then(|(_, v)| v.parse::<i64>().ok());
+    let data = match super::papers::load(&state, staff.college_id.or(asked), false).await {
+        Ok(d) => d,
+        Err(e) => {
+            tracing::error!(error = %e, "papers failed");
+            return StatusCode::INTERNAL_SERVER_ERROR.into_response();
+        }
+    };
+    let scope = match data.colleges.as_slice() {
+        [one] => one.college.clone(),
+        _ => "全部学院".to_string(),
+    };
+    match super::papers::workbook(&data) {
+        Ok(bytes) => attachment(
+            bytes,
+            XLSX,
+            &format!("{}资格审核材料-{scope}.xlsx", data.cohort),
+        ),
+        Err(e) => {
+            tracing::error!(error = %e, "papers workbook failed");
+            StatusCode::INTERNAL_SERVER_ERROR.into_response()
+        }
+    }
+}

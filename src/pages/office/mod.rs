@@ -4,10 +4,12 @@ mod campaign;
 mod cohort;
 mod import;
 mod org;
+mod papers;
 mod people;
 
 pub use campaign::{CampaignPage, standing_text};
 pub use cohort::CohortPage;
 pub use import::{ImportPage, ImportPreviewPage};
 pub use org::OrgPage;
+pub use papers::PapersPage;
 pub use people::StaffPeoplePage;

@@ -15,17 +15,28 @@ pub fn StaffPeoplePage() -> impl IntoView {
     let update = ServerAction::<UpdateStaffAccount>::new();
     let reset = ServerAction::<ResetStaffPassword>::new();
     let directory = Resource::new(
-        move || (create.version().get(), update.version().get(), reset.version().get()),
+        move || {
+            (
+                create.version().get(),
+                update.version().get(),
+                reset.version().get(),
+            )
+        },
         |_| load_staff_directory(),
     );
     let message = move || {
         let outcome = |ok: &'static str, r: Option<Result<(), AppError>>| {
             r.map(|r| match r {
                 Ok(()) => view! { <p class="notice ok" role="status">{ok}</p> }.into_any(),
-                Err(e) => view! { <p class="notice error" role="alert">{e.to_string()}</p> }.into_any(),
+                Err(e) => {
+                    view! { <p class="notice error" role="alert">{e.to_string()}</p> }.into_any()
+                }
             })
         };
-        outcome("已保存", update.value().get()).or(outcome("已设置新的初始密码，对方下次登录须修改", reset.value().get()))
+        outcome("已保存", update.value().get()).or(outcome(
+            "已设置新的初始密码，对方下次登录须修改",
+            reset.value().get(),
+        ))
     };
     view! {
         <TopBar />
@@ -147,7 +158,10 @@ fn StaffLine(
 }
 
 #[component]
-fn CreateForm(colleges: Vec<(i64, String)>, create: ServerAction<CreateStaffAccount>) -> impl IntoView {
+fn CreateForm(
+    colleges: Vec<(i64, String)>,
+    create: ServerAction<CreateStaffAccount>,
+) -> impl IntoView {
     let username = RwSignal::new(String::new());
     let display_name = RwSignal::new(String::new());
     let college = RwSignal::new(None::<i64>);

@@ -27,7 +27,14 @@ pub async fn tree(pool: &SqlitePool, college_id: Option<i64>) -> Result<Tree, sq
     .fetch_all(pool)
     .await?
     .iter()
-    .map(|r| Ok((r.try_get("id")?, r.try_get("college_id")?, r.try_get("name")?, r.try_get("code")?)))
+    .map(|r| {
+        Ok((
+            r.try_get("id")?,
+            r.try_get("college_id")?,
+            r.try_get("name")?,
+            r.try_get("code")?,
+        ))
+    })
     .collect::<Result<Vec<_>, sqlx::Error>>()?;
     let classes = sqlx::query::<Sqlite>(
         "SELECT k.id, k.major_id, k.name FROM classes k JOIN majors m ON m.id = k.major_id
@@ -43,11 +50,17 @@ pub async fn tree(pool: &SqlitePool, college_id: Option<i64>) -> Result<Tree, sq
 }
 
 /// The college an org unit belongs to (None: no such unit).
-pub async fn college_of(pool: &SqlitePool, kind: &str, id: i64) -> Result<Option<i64>, sqlx::Error> {
+pub async fn college_of(
+    pool: &SqlitePool,
+    kind: &str,
+    id: i64,
+) -> Result<Option<i64>, sqlx::Error> {
     let sql = match kind {
         "college" => "SELECT id FROM colleges WHERE id = $1",
         "major" => "SELECT college_id FROM majors WHERE id = $1",
-        "class" => "SELECT m.college_id FROM classes k JOIN majors m ON m.id = k.major_id WHERE k.id = $1",
+        "class" => {
+            "SELECT m.college_id FROM classes k JOIN majors m ON m.id = k.major_id WHERE k.id = $1"
+        }
         _ => return Ok(None),
     };
     sqlx::query_scalar::<Sqlite, i64>(sqlx::AssertSqlSafe(sql))

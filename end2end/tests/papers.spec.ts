@@ -1,0 +1,28 @@
+import { expect, test } from "@playwright/test";
+import { writeFile } from "node:fs/promises";
+import { staffLogin } from "./helpers";
+
+test("附件5 prints on A4 (screenshot and PDF kept with the test results)", async ({ page }, testInfo) => {
+  test.skip(testInfo.project.name !== "desktop", "the print view is one layout; once is enough");
+  await staffLogin(page, "e2e_math");
+  await page.goto("/staff/papers");
+  const summary = page.getByTestId("paper-5").first();
+  await expect(summary).toContainText("毕业生资格审核汇总表");
+  await expect(summary).toContainText("本科生小计");
+  await expect(summary).toContainText("研究生小计");
+  await expect(page.getByTestId("paper-4").first()).toContainText("名预计本科毕业生");
+
+  // As printed: navigation hidden, each paper on its own A4 page.
+  await page.emulateMedia({ media: "print" });
+  await expect(page.locator(".topbar")).toBeHidden();
+  const png = await summary.screenshot();
+  await testInfo.attach("附件5-print.png", { body: png, contentType: "image/png" });
+  // Kept in end2end/test-results/ whether the test passes or not.
+  await writeFile(testInfo.outputPath("附件5-print.png"), png);
+  expect(png.length).toBeGreaterThan(5_000);
+  const pdf = await page.pdf({ format: "A4", printBackground: true });
+  await testInfo.attach("附件4-附件5.pdf", { body: pdf, contentType: "application/pdf" });
+  await writeFile(testInfo.outputPath("附件4-附件5.pdf"), pdf);
+  const pages = (pdf.toString("latin1").match(/\/Type\s*\/Page[^s]/g) ?? []).length;
+  expect(pages, "附件4 and 附件5 each on their own page").toBe(2);
+});
