@@ -4,10 +4,11 @@ use crate::pages::account::{AccountPage, ForgotPasswordPage};
 use crate::pages::auth::{LoginPage, StaffLoginPage};
 use crate::pages::office::{
     CampaignPage, CohortPage, ImportPage, ImportPreviewPage, OrgPage, PapersPage, StaffPeoplePage,
+    SurveyAdminPage,
 };
 use crate::pages::review::{AddStudentPage, ReviewDetailPage, ReviewQueuePage};
 use crate::pages::staff::{SecurityLogPage, StaffAccountsPage, StaffHomePage};
-use crate::pages::student::{NotificationsPage, StudentInfoPage};
+use crate::pages::student::{NotificationsPage, StudentInfoPage, SurveyPage};
 use leptos::prelude::*;
 use leptos_meta::{MetaTags, Stylesheet, Title, provide_meta_context};
 use leptos_router::components::{Redirect, Route, Router, Routes};
@@ -46,6 +47,7 @@ pub fn App() -> impl IntoView {
                 <Route path=path!("/staff/login") view=StaffLoginPage />
                 <Route path=path!("/student") view=StudentInfoPage />
                 <Route path=path!("/student/notifications") view=NotificationsPage />
+                <Route path=path!("/student/survey") view=SurveyPage />
                 <Route path=path!("/staff") view=StaffHomePage />
                 <Route path=path!("/staff/accounts") view=StaffAccountsPage />
                 <Route path=path!("/staff/security") view=SecurityLogPage />
@@ -56,6 +58,7 @@ pub fn App() -> impl IntoView {
                 <Route path=path!("/staff/people") view=StaffPeoplePage />
                 <Route path=path!("/staff/org") view=OrgPage />
                 <Route path=path!("/staff/papers") view=PapersPage />
+                <Route path=path!("/staff/survey") view=SurveyAdminPage />
                 <Route path=path!("/account") view=AccountPage />
                 <Route path=path!("/forgot") view=ForgotPasswordPage />
                 <Route path=path!("/review") view=ReviewQueuePage />

@@ -17,6 +17,9 @@ pub enum AppError {
     /// The account's password was reset (or set by someone else) and must be changed first.
     #[error("请先修改密码")]
     PasswordChangeRequired,
+    /// The job-intention survey comes before 生源信息.
+    #[error("请先完成求职意向调研问卷")]
+    SurveyRequired,
     #[error("未找到相应记录")]
     NotFound,
     /// The record changed since the caller loaded it.

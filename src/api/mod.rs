@@ -14,3 +14,4 @@ pub mod review;
 pub mod staff;
 pub mod staff_accounts;
 pub mod student;
+pub mod survey;

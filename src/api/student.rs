@@ -65,12 +65,14 @@ impl StudentInfo {
 #[server(prefix = "/api", endpoint = "my_info")]
 pub async fn my_info() -> Result<StudentInfo, AppError> {
     let student = crate::server::auth::require_student().await?;
+    crate::server::windows::require_survey(student.id).await?;
     ssr::load_info(student.id).await
 }
 
 #[server(prefix = "/api", endpoint = "start_verification")]
 pub async fn start_verification() -> Result<StudentInfo, AppError> {
     let student = crate::server::auth::require_student().await?;
+    crate::server::windows::require_survey(student.id).await?;
     crate::server::windows::require_student_window().await?;
     ssr::start(&student).await
 }
@@ -100,6 +102,7 @@ pub async fn save_verification(
     #[server(default)] submission_id: String,
 ) -> Result<StudentInfo, AppError> {
     let student = crate::server::auth::require_student().await?;
+    crate::server::windows::require_survey(student.id).await?;
     crate::server::windows::require_student_window().await?;
     let input = VerificationInput {
         origin_code,
@@ -128,6 +131,7 @@ pub async fn save_verification(
 #[server(prefix = "/api", endpoint = "withdraw_verification")]
 pub async fn withdraw_verification(version: i64) -> Result<StudentInfo, AppError> {
     let student = crate::server::auth::require_student().await?;
+    crate::server::windows::require_survey(student.id).await?;
     crate::server::windows::require_student_window().await?;
     ssr::withdraw(&student, version).await
 }

@@ -68,6 +68,7 @@ pub fn failure_view(error: AppError, login: &'static str, elsewhere: &'static st
     match error {
         AppError::Unauthenticated => view! { <Redirect path=login /> }.into_any(),
         AppError::PasswordChangeRequired => view! { <Redirect path="/account" /> }.into_any(),
+        AppError::SurveyRequired => view! { <Redirect path="/student/survey" /> }.into_any(),
         AppError::Forbidden => view! { <Redirect path=elsewhere /> }.into_any(),
         e => view! { <p class="error" role="alert">{e.to_string()}</p> }.into_any(),
     }

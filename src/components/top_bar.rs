@@ -25,6 +25,7 @@ pub fn TopBar() -> impl IntoView {
                                             "消息"
                                             {(unread > 0).then(|| view! { <span class="count" aria-label="未读消息">{unread}</span> })}
                                         </a>
+                                        <a href="/student/survey">"问卷"</a>
                                         <a href="/account">"账号安全"</a>
                                     }
                                         .into_any()
@@ -38,6 +39,7 @@ pub fn TopBar() -> impl IntoView {
                                         <a href="/staff/cohort">"人员变动"</a>
                                         <a href="/staff/org">"院系专业"</a>
                                         <a href="/staff/papers">"附件4/5"</a>
+                                        <a href="/staff/survey">"问卷"</a>
                                         <a href="/staff/accounts">"账号管理"</a>
                                         {school.then(|| view! {
                                             <a href="/staff/campaign">"活动设置"</a>

@@ -16,5 +16,6 @@ pub mod password;
 pub mod record;
 pub mod review;
 pub mod status;
+pub mod survey;
 
 pub use errors::{FieldError, FieldErrors};

@@ -414,6 +414,27 @@ pub async fn run(
     crate::server::db::campaign::save(pool, &campaign, "system:demo")
         .await
         .map_err(|e| format!("saving the demo campaign: {e}"))?;
+    // The default job-intention survey, answered before 生源信息.
+    let survey = async {
+        let mut tx = crate::server::db::begin_write(pool).await?;
+        if crate::server::db::survey::questions(&mut *tx)
+            .await?
+            .is_empty()
+        {
+            for (kind, prompt, options, required) in crate::domain::survey::default_questions() {
+                let options: Vec<String> = options.into_iter().map(str::to_string).collect();
+                crate::server::db::survey::insert_question(
+                    &mut tx, kind, prompt, &options, required,
+                )
+                .await?;
+            }
+        }
+        crate::server::db::survey::set_survey_required(&mut tx, true, "system:demo").await?;
+        tx.commit().await
+    };
+    survey
+        .await
+        .map_err(|e: sqlx::Error| format!("installing the demo survey: {e}"))?;
 
     let password =
         std::env::var("SHENGYUAN_PASSWORD").unwrap_or_else(|_| DEMO_STAFF_PASSWORD.to_string());

@@ -278,3 +278,62 @@ pub async fn papers_xlsx(State(state): State<AppState>, request: Request) -> Res
         }
     }
 }
+
+/// `GET /staff/survey.xlsx?college=<id>`: one row per student who answered (college staff: their
+/// own college), one column per question.
+pub async fn survey_xlsx(State(state): State<AppState>, request: Request) -> Response {
+    let (parts, _) = request.into_parts();
+    let staff = match staff_of(&state, &parts, false, "导出问卷").await {
+        Ok(s) => s,
+        Err(response) => return response,
+    };
+    let asked = parts
+        .uri
+        .query()
+        .unwrap_or("")
+        .split('&')
+        .filter_map(|p| p.split_once('='))
+        .find(|(k, _)| *k == "college")
+        .and_then(|(_, v)| v.parse::<i64>().ok());
+    let scope = staff.college_id.or(asked);
+    let (questions, responses) = match (
+        super::db::survey::questions(&state.pool).await,
+        super::db::survey::responses(&state.pool, scope).await,
+    ) {
+        (Ok(q), Ok(r)) => (q, r),
+        _ => return StatusCode::INTERNAL_SERVER_ERROR.into_response(),
+    };
+    let mut headers: Vec<String> = ["学号", "姓名", "学院", "专业", "班级", "提交时间"]
+        .iter()
+        .map(|s| s.to_string())
+        .collect();
+    headers.extend(questions.iter().map(|q| q.prompt.clone()));
+    let rows: Vec<Vec<String>> = responses
+        .into_iter()
+        .map(|r| {
+            let mut row = vec![
+                r.student_no,
+                r.name,
+                r.college,
+                r.major,
+                r.class_name,
+                crate::components::beijing_time(&r.submitted_at, "%Y-%m-%d %H:%M"),
+            ];
+            row.extend(questions.iter().map(|q| {
+                r.answers
+                    .get(&q.id)
+                    .map(|v| v.join("、"))
+                    .unwrap_or_default()
+            }));
+            row
+        })
+        .collect();
+    let header_refs: Vec<&str> = headers.iter().map(String::as_str).collect();
+    match super::export::to_xlsx("求职意向调研", &header_refs, &rows) {
+        Ok(bytes) => attachment(bytes, XLSX, "求职意向调研问卷.xlsx"),
+        Err(e) => {
+            tracing::error!(error = %e, "survey export failed");
+            StatusCode::INTERNAL_SERVER_ERROR.into_response()
+        }
+    }
+}

@@ -87,6 +87,7 @@ pub fn router(state: AppState) -> Router {
         .route("/staff/export.csv", get(super::files::national_export))
         .route("/staff/not-started.csv", get(super::files::not_started_csv))
         .route("/staff/papers.xlsx", get(super::files::papers_xlsx))
+        .route("/staff/survey.xlsx", get(super::files::survey_xlsx))
         .leptos_routes_with_context(&state, routes, page_context(state.clone()), move || {
             shell(shell_options.clone())
         })

@@ -30,3 +30,19 @@ pub async fn require_review_window(staff: &super::auth::StaffCaller) -> Result<(
         .check("学院审核", today())
         .map_err(AppError::OutsideWindow)
 }
+
+/// Refuses the 生源信息 form to a student who has not answered the survey, when 学校 requires it.
+pub async fn require_survey(student_id: i64) -> Result<(), AppError> {
+    use super::db::survey;
+    let state = AppState::current()?;
+    if !survey::survey_required(&state.pool).await? {
+        return Ok(());
+    }
+    if survey::questions(&state.pool).await?.is_empty() {
+        return Ok(());
+    }
+    match survey::response(&state.pool, student_id).await? {
+        Some(_) => Ok(()),
+        None => Err(AppError::SurveyRequired),
+    }
+}

@@ -6,6 +6,7 @@ mod import;
 mod org;
 mod papers;
 mod people;
+mod survey;
 
 pub use campaign::{CampaignPage, standing_text};
 pub use cohort::CohortPage;
@@ -13,3 +14,4 @@ pub use import::{ImportPage, ImportPreviewPage};
 pub use org::OrgPage;
 pub use papers::PapersPage;
 pub use people::StaffPeoplePage;
+pub use survey::SurveyAdminPage;

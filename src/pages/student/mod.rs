@@ -2,8 +2,10 @@
 
 mod form;
 mod notifications;
+mod survey;
 
 pub use notifications::NotificationsPage;
+pub use survey::SurveyPage;
 
 use crate::api::student::my_info;
 use crate::components::TopBar;

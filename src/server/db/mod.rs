@@ -9,6 +9,7 @@ pub mod org;
 pub mod review;
 pub mod security;
 pub mod students;
+pub mod survey;
 pub mod uploads;
 pub mod verifications;
 

@@ -377,6 +377,8 @@ pub const SECURITY_ACTIONS: &[(&str, &str)] = &[
     ("forbidden", "越权访问被拒绝"),
     ("staff_created", "新建教师账号"),
     ("staff_updated", "修改教师账号"),
+    ("survey_required", "问卷开关"),
+    ("survey_changed", "修改问卷"),
 ];
 
 pub fn action_label(action: &str) -> &'static str {
