@@ -197,6 +197,35 @@ async fn once_answered_questions_can_only_be_reworded() {
         .await;
     assert!(matches!(new, Err(AppError::Rejected(_))));
 
+    // The order can change at any time; answers stay with their question.
+    school
+        .call(
+            "move_survey_question",
+            &[("id", &ids[1].to_string()), ("up", "true")],
+        )
+        .await
+        .expect("moved up");
+    assert_eq!(question_ids(&school).await[..2], [ids[1], ids[0]]);
+    assert!(
+        school
+            .call(
+                "move_survey_question",
+                &[("id", &ids[1].to_string()), ("up", "true")]
+            )
+            .await
+            .is_err()
+    );
+    let counselor = app.staff("math").await;
+    assert_eq!(
+        counselor
+            .call(
+                "move_survey_question",
+                &[("id", &ids[1].to_string()), ("up", "false")]
+            )
+            .await,
+        Err(AppError::Forbidden)
+    );
+
     // The export has one row per student who answered.
     let response = school.get("/staff/survey.xlsx").await;
     assert_eq!(response.status(), 200);

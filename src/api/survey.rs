@@ -86,6 +86,12 @@ pub async fn delete_survey_question(id: i64) -> Result<(), AppError> {
     ssr::delete_question(id).await
 }
 
+/// Moves a question up (or down) in the order students see (allowed at any time).
+#[server(prefix = "/api", endpoint = "move_survey_question")]
+pub async fn move_survey_question(id: i64, up: bool) -> Result<(), AppError> {
+    ssr::move_question(id, up).await
+}
+
 /// The choices typed one a line: trimmed, empty lines dropped.
 pub fn option_lines(text: &str) -> Vec<String> {
     text.lines()
@@ -389,6 +395,24 @@ pub mod ssr {
         }
         tx.commit().await?;
         log(&state, &staff.actor(), "survey_changed", None, &prompt).await
+    }
+
+    pub async fn move_question(id: i64, up: bool) -> Result<(), AppError> {
+        let staff = require_school_staff().await?;
+        let state = AppState::current()?;
+        let mut tx = begin_write(&state.pool).await?;
+        if !survey::move_question(&mut tx, id, up).await? {
+            return Err(AppError::Rejected("已经在最前（或最后）".to_string()));
+        }
+        tx.commit().await?;
+        log(
+            &state,
+            &staff.actor(),
+            "survey_changed",
+            None,
+            &format!("调整第 {id} 题的顺序"),
+        )
+        .await
     }
 
     pub async fn delete_question(id: i64) -> Result<(), AppError> {

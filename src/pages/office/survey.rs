@@ -1,8 +1,8 @@
 //! 问卷 (staff): statistics of the scope as bars; for 学校 the gate switch and the questions.
 
 use crate::api::survey::{
-    DeleteSurveyQuestion, InstallDefaultSurvey, QuestionStats, SaveSurveyQuestion,
-    SetSurveyRequired, SurveyOverview, load_survey_overview,
+    DeleteSurveyQuestion, InstallDefaultSurvey, MoveSurveyQuestion, QuestionStats,
+    SaveSurveyQuestion, SetSurveyRequired, SurveyOverview, load_survey_overview,
 };
 use crate::components::{TopBar, failure_view};
 use crate::domain::survey::Kind;
@@ -18,6 +18,7 @@ pub fn SurveyAdminPage() -> impl IntoView {
     let install = ServerAction::<InstallDefaultSurvey>::new();
     let save = ServerAction::<SaveSurveyQuestion>::new();
     let delete = ServerAction::<DeleteSurveyQuestion>::new();
+    let reorder = ServerAction::<MoveSurveyQuestion>::new();
     let overview = Resource::new(
         move || {
             (
@@ -26,6 +27,7 @@ pub fn SurveyAdminPage() -> impl IntoView {
                 install.version().get(),
                 save.version().get(),
                 delete.version().get(),
+                reorder.version().get(),
             )
         },
         |(c, ..)| load_survey_overview(c),
@@ -36,6 +38,7 @@ pub fn SurveyAdminPage() -> impl IntoView {
             install.value().get().and_then(|r| r.err()),
             save.value().get().and_then(|r| r.err()),
             delete.value().get().and_then(|r| r.err()),
+            reorder.value().get().and_then(|r| r.err()),
         ]
         .into_iter()
         .flatten()
@@ -52,7 +55,7 @@ pub fn SurveyAdminPage() -> impl IntoView {
                     overview
                         .get()
                         .map(|result| match result {
-                            Ok(o) => view! { <Overview o college=college() set_required install save delete /> }.into_any(),
+                            Ok(o) => view! { <Overview o college=college() set_required install save delete reorder /> }.into_any(),
                             Err(e) => failure_view(e, "/staff/login", "/student"),
                         })
                 }}
@@ -69,6 +72,7 @@ fn Overview(
     install: ServerAction<InstallDefaultSurvey>,
     save: ServerAction<SaveSurveyQuestion>,
     delete: ServerAction<DeleteSurveyQuestion>,
+    reorder: ServerAction<MoveSurveyQuestion>,
 ) -> impl IntoView {
     let required = o.required;
     let xlsx = match college {
@@ -114,7 +118,9 @@ fn Overview(
         .stats
         .into_iter()
         .enumerate()
-        .map(|(i, s)| view! { <QuestionCard index=i + 1 s editable save delete answered /> })
+        .map(
+            |(i, s)| view! { <QuestionCard index=i + 1 s editable save delete reorder answered /> },
+        )
         .collect_view();
     view! {
         {picker}
@@ -136,6 +142,7 @@ fn QuestionCard(
     answered: bool,
     save: ServerAction<SaveSurveyQuestion>,
     delete: ServerAction<DeleteSurveyQuestion>,
+    reorder: ServerAction<MoveSurveyQuestion>,
 ) -> impl IntoView {
     let q = s.question.clone();
     let max = s.counts.iter().map(|(_, n)| *n).max().unwrap_or(0).max(1);
@@ -186,6 +193,8 @@ fn QuestionCard(
                         </div>
                     })}
                     <p class="actions">
+                        <button type="button" on:click=move |_| { reorder.dispatch(MoveSurveyQuestion { id, up: true }); }>"上移"</button>
+                        <button type="button" on:click=move |_| { reorder.dispatch(MoveSurveyQuestion { id, up: false }); }>"下移"</button>
                         <button type="button" on:click=move |_| { save.dispatch(SaveSurveyQuestion { id: Some(id), kind, prompt: prompt.get(), options: options.get(), required }); }>"保存"</button>
                         {(!answered).then(|| view! {
                             <button type="button" on:click=move |_| { delete.dispatch(DeleteSurveyQuestion { id }); }>"删除此题"</button>

@@ -62,6 +62,41 @@ pub async fn update_question(conn: &mut SqliteConnection, q: &Question) -> Resul
     Ok(())
 }
 
+/// Swaps a question with its neighbour above (`up`) or below; false at either end.
+pub async fn move_question(
+    conn: &mut SqliteConnection,
+    id: i64,
+    up: bool,
+) -> Result<bool, sqlx::Error> {
+    let order: Vec<(i64, i64)> = sqlx::query_as::<Sqlite, (i64, i64)>(
+        "SELECT id, position FROM survey_questions ORDER BY position, id",
+    )
+    .fetch_all(&mut *conn)
+    .await?;
+    let Some(i) = order.iter().position(|(q, _)| *q == id) else {
+        return Ok(false);
+    };
+    let j = if up {
+        i.checked_sub(1)
+    } else {
+        Some(i + 1).filter(|j| *j < order.len())
+    };
+    let Some(j) = j else {
+        return Ok(false);
+    };
+    // Positions are renumbered 1..n with the two swapped, so equal positions cannot tie.
+    let mut ids: Vec<i64> = order.iter().map(|(q, _)| *q).collect();
+    ids.swap(i, j);
+    for (n, q) in ids.iter().enumerate() {
+        sqlx::query::<Sqlite>("UPDATE survey_questions SET position = $2 WHERE id = $1")
+            .bind(q)
+            .bind(n as i64 + 1)
+            .execute(&mut *conn)
+            .await?;
+    }
+    Ok(true)
+}
+
 pub async fn delete_question(conn: &mut SqliteConnection, id: i64) -> Result<(), sqlx::Error> {
     sqlx::query::<Sqlite>("DELETE FROM survey_questions WHERE id = $1")
         .bind(id)
