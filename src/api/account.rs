@@ -232,8 +232,8 @@ pub mod ssr {
     use crate::domain::password::{PasswordContext, check_new_password};
     use crate::server::AppState;
     use crate::server::auth::{
-        Caller, client_addr, current_session_hash, hash_password, refuse, require_account,
-        require_school_staff, require_staff, verify_password,
+        Caller, client_addr, current_session_hash, hash_password, log_event, refuse,
+        require_account, require_school_staff, require_staff, verify_password,
     };
     use crate::server::db::security::{self, AccountKind};
     use crate::server::db::{accounts, audit, begin_write, review, students};
@@ -249,29 +249,6 @@ pub mod ssr {
             }
             None => "***".to_string(),
         }
-    }
-
-    async fn log(
-        pool: &sqlx::SqlitePool,
-        actor: &str,
-        action: &str,
-        student_id: Option<i64>,
-        detail: Option<&str>,
-    ) -> Result<(), AppError> {
-        let addr = client_addr();
-        audit::record(
-            pool,
-            audit::Entry {
-                actor,
-                action,
-                student_id,
-                detail,
-                client_addr: addr.as_deref(),
-                ..Default::default()
-            },
-        )
-        .await?;
-        Ok(())
     }
 
     pub async fn settings() -> Result<SecuritySettings, AppError> {
@@ -375,8 +352,7 @@ pub mod ssr {
         let current_ok =
             verify_password(own.stored.clone(), own.default_password.clone(), current).await;
         if !current_ok {
-            log(
-                &state.pool,
+            log_event(
                 &own.actor,
                 "password_change_refused",
                 own.student_id,
@@ -396,14 +372,7 @@ pub mod ssr {
         )
         .await?;
         tx.commit().await?;
-        log(
-            &state.pool,
-            &own.actor,
-            "password_changed",
-            own.student_id,
-            None,
-        )
-        .await
+        log_event(&own.actor, "password_changed", own.student_id, None).await
     }
 
     pub async fn bind_email(email: String, password: String) -> Result<(), AppError> {
@@ -434,8 +403,7 @@ pub mod ssr {
             Some(a) => mask_email(a),
             None => "解除绑定".to_string(),
         };
-        log(
-            &state.pool,
+        log_event(
             &own.actor,
             "recovery_email_bound",
             Some(student_id),
@@ -459,8 +427,7 @@ pub mod ssr {
         let actor = format!("student:{student_no}");
         let account = students::account_by_student_no(&state.pool, student_no).await?;
         let Some(account) = account else {
-            log(
-                &state.pool,
+            log_event(
                 &actor,
                 "password_recovery_requested",
                 None,
@@ -470,8 +437,7 @@ pub mod ssr {
             return Ok(RECOVERY_SENT.to_string());
         };
         let Some(email) = account.recovery_email.clone() else {
-            log(
-                &state.pool,
+            log_event(
                 &actor,
                 "password_recovery_requested",
                 Some(account.id),
@@ -486,8 +452,7 @@ pub mod ssr {
             && expires - chrono::Duration::minutes(state.config.reset_code_minutes)
                 > chrono::Utc::now() - chrono::Duration::seconds(60)
         {
-            log(
-                &state.pool,
+            log_event(
                 &actor,
                 "password_recovery_requested",
                 Some(account.id),
@@ -531,8 +496,7 @@ pub mod ssr {
                 "邮件发送失败".to_string()
             }
         };
-        log(
-            &state.pool,
+        log_event(
             &actor,
             "password_recovery_requested",
             Some(account.id),
@@ -570,14 +534,7 @@ pub mod ssr {
             None => None,
         };
         let (Some(account), Some(active)) = (account, active) else {
-            log(
-                &state.pool,
-                &actor,
-                "recovery_code_wrong",
-                None,
-                Some("无有效验证码"),
-            )
-            .await?;
+            log_event(&actor, "recovery_code_wrong", None, Some("无有效验证码")).await?;
             return Err(AppError::field("code", BAD_CODE));
         };
         let expired = chrono::DateTime::parse_from_rfc3339(&active.expires_at)
@@ -591,8 +548,7 @@ pub mod ssr {
             } else {
                 "验证码错误"
             };
-            log(
-                &state.pool,
+            log_event(
                 &actor,
                 "recovery_code_wrong",
                 Some(account.id),
@@ -622,14 +578,7 @@ pub mod ssr {
         security::set_password(&mut tx, AccountKind::Student, account.id, &new_hash, None).await?;
         security::clear_failures(&mut *tx, AccountKind::Student, &account.student_no).await?;
         tx.commit().await?;
-        log(
-            &state.pool,
-            &actor,
-            "password_recovered",
-            Some(account.id),
-            None,
-        )
-        .await
+        log_event(&actor, "password_recovered", Some(account.id), None).await
     }
 
     fn account_row(r: security::StudentAccountRow) -> AccountRow {
@@ -707,14 +656,7 @@ pub mod ssr {
         security::unlock_students(&mut tx, &targets).await?;
         tx.commit().await?;
         for (id, _) in &targets {
-            log(
-                &state.pool,
-                &staff.actor(),
-                "account_unlocked",
-                Some(*id),
-                None,
-            )
-            .await?;
+            log_event(&staff.actor(), "account_unlocked", Some(*id), None).await?;
         }
         Ok(targets.len())
     }
@@ -726,8 +668,7 @@ pub mod ssr {
             return Err(AppError::NotFound);
         };
         security::clear_failures(&state.pool, AccountKind::Staff, &username).await?;
-        log(
-            &state.pool,
+        log_event(
             &staff.actor(),
             "account_unlocked",
             None,

@@ -74,8 +74,8 @@ mod ssr {
     use super::*;
     use crate::domain::password::{PasswordContext, check_new_password};
     use crate::server::AppState;
-    use crate::server::auth::{client_addr, hash_password, require_school_staff};
-    use crate::server::db::{accounts, audit, begin_write, review};
+    use crate::server::auth::{hash_password, log_event, require_school_staff};
+    use crate::server::db::{accounts, begin_write, review};
 
     pub async fn directory() -> Result<StaffDirectory, AppError> {
         let me = require_school_staff().await?;
@@ -135,27 +135,6 @@ mod ssr {
         }
     }
 
-    async fn log(
-        state: &AppState,
-        actor: &str,
-        action: &str,
-        detail: &str,
-    ) -> Result<(), AppError> {
-        let addr = client_addr();
-        audit::record(
-            &state.pool,
-            audit::Entry {
-                actor,
-                action,
-                detail: Some(detail),
-                client_addr: addr.as_deref(),
-                ..Default::default()
-            },
-        )
-        .await?;
-        Ok(())
-    }
-
     pub async fn create(
         username: String,
         display_name: String,
@@ -178,11 +157,11 @@ mod ssr {
             return Err(AppError::field("username", "该用户名已被使用"));
         }
         tx.commit().await?;
-        log(
-            &state,
+        log_event(
             &me.actor(),
             "staff_created",
-            &format!("{username}（{display_name}）"),
+            None,
+            Some(&format!("{username}（{display_name}）")),
         )
         .await
     }
@@ -212,7 +191,7 @@ mod ssr {
             college_id.map_or("学校".to_string(), |c| format!("学院 #{c}")),
             if disabled { "停用" } else { "启用" }
         );
-        log(&state, &me.actor(), "staff_updated", &detail).await
+        log_event(&me.actor(), "staff_updated", None, Some(&detail)).await
     }
 
     pub async fn reset(id: i64, password: String) -> Result<(), AppError> {
@@ -230,11 +209,11 @@ mod ssr {
         let mut tx = begin_write(&state.pool).await?;
         accounts::set_staff_password(&mut tx, id, &hash).await?;
         tx.commit().await?;
-        log(
-            &state,
+        log_event(
             &me.actor(),
             "password_reset",
-            &format!("教师账号 {}", target.username),
+            None,
+            Some(&format!("教师账号 {}", target.username)),
         )
         .await
     }

@@ -106,31 +106,8 @@ pub mod ssr {
     use super::*;
     use crate::domain::status::Status;
     use crate::server::AppState;
-    use crate::server::auth::{client_addr, require_school_staff, require_staff, require_student};
-    use crate::server::db::{audit, begin_write, students, survey, verifications};
-
-    async fn log(
-        state: &AppState,
-        actor: &str,
-        action: &str,
-        student_id: Option<i64>,
-        detail: &str,
-    ) -> Result<(), AppError> {
-        let addr = client_addr();
-        audit::record(
-            &state.pool,
-            audit::Entry {
-                actor,
-                action,
-                student_id,
-                detail: Some(detail),
-                client_addr: addr.as_deref(),
-                ..Default::default()
-            },
-        )
-        .await?;
-        Ok(())
-    }
+    use crate::server::auth::{log_event, require_school_staff, require_staff, require_student};
+    use crate::server::db::{begin_write, students, survey, verifications};
 
     async fn locked(state: &AppState, student_id: i64) -> Result<bool, AppError> {
         let status = verifications::find(&state.pool, student_id)
@@ -171,12 +148,11 @@ pub mod ssr {
         let mut tx = begin_write(&state.pool).await?;
         survey::save_response(&mut tx, student.id, &clean).await?;
         tx.commit().await?;
-        log(
-            &state,
+        log_event(
             &student.actor(),
             "survey_submitted",
             Some(student.id),
-            &format!("{} 题", clean.len()),
+            Some(&format!("{} 题", clean.len())),
         )
         .await
     }
@@ -276,16 +252,15 @@ pub mod ssr {
         let mut tx = begin_write(&state.pool).await?;
         survey::set_survey_required(&mut tx, required, &staff.actor()).await?;
         tx.commit().await?;
-        log(
-            &state,
+        log_event(
             &staff.actor(),
             "survey_required",
             None,
-            if required {
+            Some(if required {
                 "开启：先填问卷"
             } else {
                 "关闭"
-            },
+            }),
         )
         .await
     }
@@ -302,14 +277,7 @@ pub mod ssr {
             survey::insert_question(&mut tx, kind, prompt, &options, required).await?;
         }
         tx.commit().await?;
-        log(
-            &state,
-            &staff.actor(),
-            "survey_changed",
-            None,
-            "使用默认问卷",
-        )
-        .await
+        log_event(&staff.actor(), "survey_changed", None, Some("使用默认问卷")).await
     }
 
     pub async fn save_question(
@@ -394,7 +362,7 @@ pub mod ssr {
             }
         }
         tx.commit().await?;
-        log(&state, &staff.actor(), "survey_changed", None, &prompt).await
+        log_event(&staff.actor(), "survey_changed", None, Some(&prompt)).await
     }
 
     pub async fn move_question(id: i64, up: bool) -> Result<(), AppError> {
@@ -405,12 +373,11 @@ pub mod ssr {
             return Err(AppError::Rejected("已经在最前（或最后）".to_string()));
         }
         tx.commit().await?;
-        log(
-            &state,
+        log_event(
             &staff.actor(),
             "survey_changed",
             None,
-            &format!("调整第 {id} 题的顺序"),
+            Some(&format!("调整第 {id} 题的顺序")),
         )
         .await
     }
@@ -424,12 +391,11 @@ pub mod ssr {
         }
         survey::delete_question(&mut tx, id).await?;
         tx.commit().await?;
-        log(
-            &state,
+        log_event(
             &staff.actor(),
             "survey_changed",
             None,
-            &format!("删除第 {id} 题"),
+            Some(&format!("删除第 {id} 题")),
         )
         .await
     }

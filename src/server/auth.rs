@@ -114,6 +114,11 @@ pub fn client_addr() -> Option<String> {
     let trust_proxy = leptos::prelude::use_context::<AppState>()
         .map(|s| s.config.trust_proxy)
         .unwrap_or(false);
+    client_addr_of(&parts, trust_proxy)
+}
+
+/// The client address of a request's `parts` (for plain axum handlers as well).
+pub fn client_addr_of(parts: &Parts, trust_proxy: bool) -> Option<String> {
     if trust_proxy
         && let Some(forwarded) = parts
             .headers
@@ -253,24 +258,34 @@ pub async fn caller_for(state: &AppState, parts: &Parts) -> Result<Option<Caller
     })
 }
 
+/// Writes an event of the current request (with its client address) to the audit log.
+pub async fn log_event(
+    actor: &str,
+    action: &str,
+    student_id: Option<i64>,
+    detail: Option<&str>,
+) -> Result<(), AppError> {
+    let state = AppState::current()?;
+    let addr = client_addr();
+    audit::record(
+        &state.pool,
+        audit::Entry {
+            actor,
+            action,
+            student_id,
+            detail,
+            client_addr: addr.as_deref(),
+            ..Default::default()
+        },
+    )
+    .await?;
+    Ok(())
+}
+
 /// Logs a refused authorization in the security log and returns `Forbidden`.
 pub async fn refuse(actor: &str, student_id: Option<i64>, detail: &str) -> AppError {
-    match AppState::current() {
-        Ok(state) => {
-            let addr = client_addr();
-            let entry = audit::Entry {
-                actor,
-                action: "forbidden",
-                student_id,
-                detail: Some(detail),
-                client_addr: addr.as_deref(),
-                ..Default::default()
-            };
-            if let Err(e) = audit::record(&state.pool, entry).await {
-                return e.into();
-            }
-            AppError::Forbidden
-        }
+    match log_event(actor, "forbidden", student_id, Some(detail)).await {
+        Ok(()) => AppError::Forbidden,
         Err(e) => e,
     }
 }

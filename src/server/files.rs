@@ -2,14 +2,13 @@
 //! template, and the national export. Each handler checks the session like a server function.
 
 use super::AppState;
-use super::auth::{Caller, StaffCaller, caller_for};
+use super::auth::{Caller, StaffCaller, caller_for, client_addr_of};
 use super::db::{audit, uploads};
 use super::downloads::{attachment, csv_bytes};
-use axum::extract::{ConnectInfo, Multipart, Request, State};
+use axum::extract::{Multipart, Request, State};
 use axum::response::{IntoResponse, Redirect, Response};
 use http::StatusCode;
 use http::request::Parts;
-use std::net::SocketAddr;
 
 /// Largest roster file accepted (20,000 students as xlsx are about 2 MB).
 pub const UPLOAD_LIMIT: usize = 20 * 1024 * 1024;
@@ -36,10 +35,7 @@ pub async fn staff_of(
         Some(Caller::Staff(s)) => s.actor(),
         Some(Caller::Student(s)) => s.actor(),
     };
-    let addr = parts
-        .extensions
-        .get::<ConnectInfo<SocketAddr>>()
-        .map(|c| c.0.ip().to_string());
+    let addr = client_addr_of(parts, state.config.trust_proxy);
     let _ = audit::record(
         &state.pool,
         audit::Entry {
@@ -52,6 +48,17 @@ pub async fn staff_of(
     )
     .await;
     Err((StatusCode::FORBIDDEN, "没有权限执行此操作").into_response())
+}
+
+/// The value of `key` in the request's query string, decoded.
+pub fn query_param(parts: &Parts, key: &str) -> Option<String> {
+    parts
+        .uri
+        .query()?
+        .split('&')
+        .filter_map(|p| p.split_once('='))
+        .find(|(k, _)| *k == key)
+        .map(|(_, v)| crate::api::review::percent_decode(v))
 }
 
 /// `POST /staff/import` (multipart, field `file`): stores the file and shows its preview.
@@ -136,18 +143,11 @@ pub async fn national_export(State(state): State<AppState>, request: Request) ->
         Ok(s) => s,
         Err(response) => return response,
     };
-    let query = parts.uri.query().unwrap_or("");
-    let param = |key: &str| {
-        query
-            .split('&')
-            .filter_map(|p| p.split_once('='))
-            .find(|(k, _)| *k == key)
-            .map(|(_, v)| crate::api::review::percent_decode(v))
-    };
     let college = staff
         .college_id
-        .or_else(|| param("college").and_then(|c| c.parse().ok()));
-    let status = param("status").and_then(|s| crate::domain::status::Status::from_db(&s));
+        .or_else(|| query_param(&parts, "college").and_then(|c| c.parse().ok()));
+    let status =
+        query_param(&parts, "status").and_then(|s| crate::domain::status::Status::from_db(&s));
     let rows = match super::export::rows(&state.pool, &state.divisions, college, status).await {
         Ok(rows) => rows,
         Err(e) => {
@@ -169,10 +169,7 @@ pub async fn national_export(State(state): State<AppState>, request: Request) ->
         None => "全校".to_string(),
     };
     let base = format!("{cohort}毕业生生源信息-{scope}-{}", today.format("%Y%m%d"));
-    let addr = parts
-        .extensions
-        .get::<ConnectInfo<SocketAddr>>()
-        .map(|c| c.0.ip().to_string());
+    let addr = client_addr_of(&parts, state.config.trust_proxy);
     let _ = audit::record(
         &state.pool,
         audit::Entry {
@@ -247,14 +244,7 @@ pub async fn papers_xlsx(State(state): State<AppState>, request: Request) -> Res
         Ok(s) => s,
         Err(response) => return response,
     };
-    let asked = parts
-        .uri
-        .query()
-        .unwrap_or("")
-        .split('&')
-        .filter_map(|p| p.split_once('='))
-        .find(|(k, _)| *k == "college")
-        .and_then(|(_, v)| v.parse::<i64>().ok());
+    let asked = query_param(&parts, "college").and_then(|v| v.parse::<i64>().ok());
     let data = match super::papers::load(&state, staff.college_id.or(asked), false).await {
         Ok(d) => d,
         Err(e) => {
@@ -287,14 +277,7 @@ pub async fn survey_xlsx(State(state): State<AppState>, request: Request) -> Res
         Ok(s) => s,
         Err(response) => return response,
     };
-    let asked = parts
-        .uri
-        .query()
-        .unwrap_or("")
-        .split('&')
-        .filter_map(|p| p.split_once('='))
-        .find(|(k, _)| *k == "college")
-        .and_then(|(_, v)| v.parse::<i64>().ok());
+    let asked = query_param(&parts, "college").and_then(|v| v.parse::<i64>().ok());
     let scope = staff.college_id.or(asked);
     let (questions, responses) = match (
         super::db::survey::questions(&state.pool).await,

@@ -32,6 +32,34 @@ fn form_error(errors: RwSignal<FieldErrors>) -> impl IntoView {
     }
 }
 
+/// 新密码 and its confirmation, with the rules spelled out.
+#[component]
+fn NewPasswordFields(
+    new: RwSignal<String>,
+    confirm: RwSignal<String>,
+    errors: RwSignal<FieldErrors>,
+) -> impl IntoView {
+    view! {
+        <TextField
+            name="new_password"
+            label="新密码"
+            kind="password"
+            autocomplete="new-password"
+            value=new
+            errors
+            hint="至少 8 位；不能是初始密码，不能包含学号或身份证号"
+        />
+        <TextField
+            name="confirm_password"
+            label="再次输入新密码"
+            kind="password"
+            autocomplete="new-password"
+            value=confirm
+            errors
+        />
+    }
+}
+
 #[component]
 pub fn AccountPage() -> impl IntoView {
     let settings = Resource::new(|| (), |_| load_security_settings());
@@ -140,23 +168,7 @@ fn PasswordForm(settings: SecuritySettings) -> impl IntoView {
                 errors
                 hint=if settings.is_student { "重置后的当前密码为身份证号后六位" } else { "" }
             />
-            <TextField
-                name="new_password"
-                label="新密码"
-                kind="password"
-                autocomplete="new-password"
-                value=new
-                errors
-                hint="至少 8 位；不能是初始密码，不能包含学号或身份证号"
-            />
-            <TextField
-                name="confirm_password"
-                label="再次输入新密码"
-                kind="password"
-                autocomplete="new-password"
-                value=confirm
-                errors
-            />
+            <NewPasswordFields new confirm errors />
             {form_error(errors)}
             {move || done.get().then(|| view! { <p class="notice ok" role="status">"密码已修改。其他设备上的登录已退出。"</p> })}
             <button type="submit" class="primary" disabled=move || action.pending().get()>
@@ -323,23 +335,7 @@ pub fn ForgotPasswordPage() -> impl IntoView {
                             <h2>"输入验证码，设置新密码"</h2>
                             <input type="hidden" name="student_no" prop:value=move || student_no.get() />
                             <TextField name="code" label="验证码" inputmode="numeric" autocomplete="one-time-code" value=code errors />
-                            <TextField
-                                name="new_password"
-                                label="新密码"
-                                kind="password"
-                                autocomplete="new-password"
-                                value=new
-                                errors
-                                hint="至少 8 位；不能是初始密码，不能包含学号或身份证号"
-                            />
-                            <TextField
-                                name="confirm_password"
-                                label="再次输入新密码"
-                                kind="password"
-                                autocomplete="new-password"
-                                value=confirm
-                                errors
-                            />
+                            <NewPasswordFields new confirm errors />
                             {form_error(errors)}
                             <button type="submit" class="primary" disabled=move || recover.pending().get()>
                                 "重设密码"

@@ -226,6 +226,18 @@ pub async fn rename_choices(
     Ok(())
 }
 
+/// Whether the gate holds this student: required, there are questions, and no response yet.
+pub async fn survey_pending(pool: &SqlitePool, student_id: i64) -> Result<bool, sqlx::Error> {
+    sqlx::query_scalar::<Sqlite, bool>(
+        "SELECT COALESCE((SELECT survey_required FROM campaign WHERE id = 1), 0) <> 0
+            AND EXISTS (SELECT 1 FROM survey_questions)
+            AND NOT EXISTS (SELECT 1 FROM survey_responses WHERE student_id = $1)",
+    )
+    .bind(student_id)
+    .fetch_one(pool)
+    .await
+}
+
 pub async fn survey_required<'e, E: SqliteExecutor<'e>>(executor: E) -> Result<bool, sqlx::Error> {
     Ok(
         sqlx::query_scalar::<Sqlite, i64>("SELECT survey_required FROM campaign WHERE id = 1")
