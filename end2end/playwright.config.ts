@@ -1,5 +1,9 @@
 import { defineConfig, devices } from "@playwright/test";
 
+// Lets a test see (and fail) the service worker's own requests: Chromium's offline emulation
+// does not reach them (microsoft/playwright#2311). Used by offline.spec.ts.
+process.env.PW_EXPERIMENTAL_SERVICE_WORKER_NETWORK_EVENTS = "1";
+
 // Debian's Chromium: Playwright must not download a browser of its own.
 const chromium = {
   executablePath: process.env.CHROMIUM_PATH ?? "/usr/bin/chromium",

@@ -10,6 +10,7 @@ pub mod app;
 pub mod components;
 pub mod domain;
 pub mod error;
+pub mod offline;
 pub mod pages;
 #[cfg(feature = "ssr")]
 pub mod server;

@@ -438,3 +438,63 @@ async fn cross_site_writes_are_refused() {
         .unwrap();
     assert!(response.status().is_success(), "{}", response.status());
 }
+
+#[tokio::test]
+async fn a_repeated_draft_save_is_applied_once_even_after_later_saves() {
+    let app = TestApp::spawn().await;
+    let client = app.student("2019010001").await;
+    client.call("start_verification", &[]).await.expect("start");
+    let version = client.version().await.to_string();
+    let form = with(&valid_form(), &[("qq", "11111111")]);
+    let first = client
+        .save_at("draft", &form, &version, "queued-draft-1")
+        .await
+        .expect("first send");
+    let after_first = first["verification"]["version"].as_i64().unwrap();
+    // The answer was lost; a later save went through meanwhile (another queued one).
+    client
+        .save_at(
+            "draft",
+            &with(&valid_form(), &[("qq", "22222222")]),
+            &after_first.to_string(),
+            "queued-draft-2",
+        )
+        .await
+        .expect("second save");
+    // The first one sent again (after a reload) with its old version: answered, not applied,
+    // not a conflict, and the later value stays.
+    let again = client
+        .save_at("draft", &form, &version, "queued-draft-1")
+        .await
+        .expect("resend answers with the state");
+    assert_eq!(again["verification"]["values"]["qq"], "22222222");
+    assert_eq!(app.audit_count("2019010001", "save_draft").await, 2);
+}
+
+#[tokio::test]
+async fn a_save_against_an_older_school_record_is_a_conflict() {
+    let app = TestApp::spawn().await;
+    let client = app.student("2019010001").await;
+    let started = client.call("start_verification", &[]).await.expect("start");
+    let record_version = started["record"]["version"].as_i64().unwrap();
+    let version = started["verification"]["version"].as_i64().unwrap().to_string();
+    // The counselor corrects a 学籍 field while the student's form is open.
+    sqlx::query("UPDATE students SET major_direction = '应用数学', version = version + 1 WHERE student_no = '2019010001'")
+        .execute(&app.pool)
+        .await
+        .unwrap();
+    let mut fields: Vec<(&str, String)> = valid_form().into_iter().collect();
+    fields.push(("record_version", record_version.to_string()));
+    let stale = client
+        .save_at("draft", &fields, &version, "stale-record")
+        .await;
+    assert!(matches!(stale, Err(AppError::Conflict(_))), "{stale:?}");
+    assert_eq!(app.audit_count("2019010001", "save_draft").await, 0);
+    // With the new record version it goes through; without one (old clients) it is not checked.
+    fields.pop();
+    fields.push(("record_version", (record_version + 1).to_string()));
+    client
+        .save_at("draft", &fields, &version, "fresh-record")
+        .await
+        .expect("fresh");
+}

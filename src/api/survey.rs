@@ -10,6 +10,8 @@ use serde::{Deserialize, Serialize};
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct MySurvey {
+    /// Whose answers: the browser keeps unsent answers under this key.
+    pub student_no: String,
     pub questions: Vec<Question>,
     pub answers: Answers,
     pub submitted_at: Option<String>,
@@ -123,6 +125,7 @@ pub mod ssr {
         let questions = survey::questions(&state.pool).await?;
         let response = survey::response(&state.pool, student.id).await?;
         Ok(MySurvey {
+            student_no: student.student_no.clone(),
             questions,
             locked: locked(&state, student.id).await?,
             submitted_at: response.as_ref().map(|(_, at)| at.clone()),

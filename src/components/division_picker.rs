@@ -11,8 +11,27 @@ pub fn DivisionPicker(
     on_change: Callback<String>,
     on_blur: Callback<()>,
     #[prop(into)] invalid: Signal<bool>,
+    /// The code the form holds: when it changes from outside (a draft restored from this
+    /// browser, a merge after a conflict) the picker follows it.
+    #[prop(optional, into)]
+    value: Option<Signal<String>>,
 ) -> impl IntoView {
     let path = RwSignal::new(initial_path);
+    if let Some(value) = value {
+        Effect::new(move |_| {
+            let code = value.get();
+            if path.with_untracked(|p| p.last().cloned().unwrap_or_default()) != code {
+                // After the current update: a change made while the page is still hydrating
+                // would otherwise leave the lower levels' lists unfetched.
+                set_timeout(
+                    move || {
+                        let _ = path.try_set(path_of(&code));
+                    },
+                    std::time::Duration::ZERO,
+                );
+            }
+        });
+    }
     let level = move |i: usize| path.with(|p| p.get(i).cloned().unwrap_or_default());
     let provinces = Resource::new(|| (), |_| division_children(String::new()));
     let cities = Resource::new(move || level(0), load_children);
@@ -87,5 +106,36 @@ async fn load_children(parent: String) -> Result<Vec<DivisionOption>, crate::err
         Ok(Vec::new())
     } else {
         division_children(parent).await
+    }
+}
+
+/// Province → prefecture → county codes leading to `code` (GB/T 2260: the first two digits name
+/// the province, the first four the prefecture).
+pub fn path_of(code: &str) -> Vec<String> {
+    if code.len() != 6 || !code.bytes().all(|b| b.is_ascii_digit()) {
+        return Vec::new();
+    }
+    let province = format!("{}0000", &code[..2]);
+    let prefecture = format!("{}00", &code[..4]);
+    if code == province {
+        vec![province]
+    } else if code == prefecture {
+        vec![province, prefecture]
+    } else {
+        vec![province, prefecture, code.to_string()]
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::path_of;
+
+    #[test]
+    fn paths_follow_the_code_levels() {
+        assert_eq!(path_of("430000"), vec!["430000"]);
+        assert_eq!(path_of("430100"), vec!["430000", "430100"]);
+        assert_eq!(path_of("430102"), vec!["430000", "430100", "430102"]);
+        assert!(path_of("").is_empty());
+        assert!(path_of("43x102").is_empty());
     }
 }

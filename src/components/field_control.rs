@@ -18,7 +18,7 @@ pub fn FieldControl(
 ) -> impl IntoView {
     let aria_invalid = move || invalid.get().to_string();
     if name == "origin_code" {
-        return view! { <DivisionPicker initial_path=origin_path on_change=on_input on_blur=on_blur invalid=invalid /> }
+        return view! { <DivisionPicker initial_path=origin_path on_change=on_input on_blur=on_blur invalid=invalid value=value /> }
             .into_any();
     }
     if let Some(table) = code_table(name) {

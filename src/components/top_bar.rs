@@ -55,7 +55,16 @@ pub fn TopBar() -> impl IntoView {
                                 <nav class="top-links">{links}</nav>
                                 <span class="who">{a.label()}</span>
                                 <ActionForm action=logout attr:class="inline">
-                                    <button type="submit" class="link">"退出"</button>
+                                    <button
+                                        type="submit"
+                                        class="link"
+                                        on:click=|_| {
+                                            // A shared computer keeps nothing of this person.
+                                            crate::offline::forget_all();
+                                        }
+                                    >
+                                        "退出"
+                                    </button>
                                 </ActionForm>
                             }
                         })

@@ -88,6 +88,8 @@ pub fn router(state: AppState) -> Router {
         .route("/staff/not-started.csv", get(super::files::not_started_csv))
         .route("/staff/papers.xlsx", get(super::files::papers_xlsx))
         .route("/staff/survey.xlsx", get(super::files::survey_xlsx))
+        .route("/sw.js", get(super::offline::service_worker))
+        .route("/divisions.json", get(super::offline::divisions))
         .leptos_routes_with_context(&state, routes, page_context(state.clone()), move || {
             shell(shell_options.clone())
         })

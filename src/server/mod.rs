@@ -11,6 +11,7 @@ pub mod export;
 pub mod files;
 pub mod http;
 pub mod mail;
+pub mod offline;
 pub mod papers;
 pub mod roster;
 pub mod spreadsheet;

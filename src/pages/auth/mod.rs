@@ -17,9 +17,24 @@ pub fn StaffLoginPage() -> impl IntoView {
 
 #[component]
 fn LoginFrame(staff: bool) -> impl IntoView {
+    // After 退出: what was removed from this browser (read once, after hydration).
+    let cleared = RwSignal::new(None::<usize>);
+    Effect::new(move |_| cleared.set(crate::offline::take_cleared()));
     view! {
         <main class="page narrow login">
             <h1 class="brand">"毕业生生源信息采集核对"</h1>
+            {move || {
+                cleared
+                    .get()
+                    .map(|n| {
+                        let text = if n == 0 {
+                            "已退出。本机没有保存你的草稿。".to_string()
+                        } else {
+                            format!("已退出，并已清除本机保存的草稿（{n} 份），这台电脑上不再留有你的填写内容。")
+                        };
+                        view! { <p class="notice ok" role="status" data-testid="cleared">{text}</p> }
+                    })
+            }}
             <nav class="tabs" aria-label="登录方式">
                 <A href="/login" attr:class=if staff { "tab" } else { "tab active" }>
                     "学生登录"

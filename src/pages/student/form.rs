@@ -1,14 +1,24 @@
 //! The verification form: grey 学籍 fields, editable fields with red "differs from 校库" marks,
 //! and the buttons of REQUIREMENTS §4. Every rule shown here is the server's rule.
+//!
+//! Nothing typed is lost: every change is kept in this browser at once (`crate::offline`),
+//! 保存草稿 and 提交核验 wait in a queue while there is no network and are sent (each with its own
+//! id, so once) when it returns, also after a reload; a server copy that changed meanwhile is
+//! shown field by field for the student to choose.
 
-use crate::api::student::{SaveVerification, StartVerification, StudentInfo, WithdrawVerification};
+use crate::api::student::{
+    StartVerification, StudentInfo, WithdrawVerification, my_info, save_verification,
+};
 use crate::components::{FieldControl, SchoolFieldList, StatusBadge};
 use crate::domain::FieldErrors;
-use crate::domain::form::{FIELDS, StudentContext, display_value};
+use crate::domain::form::{FIELDS, StudentContext, VerificationInput, display_value};
 use crate::domain::status::Status;
 use crate::error::AppError;
+use crate::offline::{self, LocalDraft, Pending, Report};
 use leptos::prelude::*;
-use std::collections::BTreeSet;
+use leptos::task::spawn_local;
+use std::collections::{BTreeMap, BTreeSet};
+use std::time::Duration;
 
 /// What the student sees after an action: good news or a problem.
 #[derive(Clone, PartialEq)]
@@ -17,26 +27,39 @@ enum Notice {
     Problem(String),
 }
 
+/// The server's copy moved while the student typed: its new state and how the draft meets it.
+#[derive(Clone, PartialEq)]
+struct Conflict {
+    now: StudentInfo,
+    report: Report,
+}
+
+/// Seconds before the `n`th retry of a send the network lost: 2, 4, 8, 16, 32, then every 60.
+fn backoff_secs(n: u32) -> u64 {
+    (1u64 << n.clamp(1, 6)).min(60)
+}
+
 #[component]
 pub fn VerificationPanel(initial: StudentInfo) -> impl IntoView {
     let ctx = StudentContext {
         level: initial.record.level,
     };
-    let school = StoredValue::new(initial.record.clone());
-    let form = RwSignal::new(
-        initial
-            .verification
-            .as_ref()
-            .map(|v| v.values.clone())
-            .unwrap_or_else(|| initial.record.values.clone()),
-    );
+    let key = StoredValue::new(offline::draft_key(&initial.record.student_no));
+    let form = RwSignal::new(offline::server_values(&initial).clone());
+    // The server's state the form is typed against (while a conflict is open: the old one).
     let info = RwSignal::new(initial);
     let touched = RwSignal::new(BTreeSet::<&'static str>::new());
     let submit_tried = RwSignal::new(false);
     let server_errors = RwSignal::new(FieldErrors::new());
     let notice = RwSignal::new(None::<Notice>);
-    let submission_id = RwSignal::new(None::<String>);
-    let last_intent = RwSignal::new("draft");
+    let pending = RwSignal::new(None::<Pending>);
+    let in_flight = RwSignal::new(false);
+    let online = RwSignal::new(true);
+    let sync_line = RwSignal::new(None::<String>);
+    let conflict = RwSignal::new(None::<Conflict>);
+    let keep_mine = RwSignal::new(BTreeMap::<&'static str, bool>::new());
+    let retry_tick = RwSignal::new(0u32);
+    let failures = StoredValue::new(0u32);
 
     let full_errors = Memo::new(move |_| form.with(|f| f.parse(&ctx).err().unwrap_or_default()));
     let draft_errors =
@@ -54,54 +77,248 @@ pub fn VerificationPanel(initial: StudentInfo) -> impl IntoView {
 
     let status = Signal::derive(move || info.with(|i| i.status()));
     let started = move || info.with(|i| i.verification.is_some());
-    let editable = move || started() && status.get().student_may_edit();
-    let version =
-        move || info.with_untracked(|i| i.verification.as_ref().map(|v| v.version).unwrap_or(0));
+    // A memo: the inputs are rebuilt only when editing opens or closes, not on every server
+    // answer (a rebuilt input would lose the student's focus mid-word).
+    let editable = Memo::new(move |_| started() && status.get().student_may_edit());
 
     let start = ServerAction::<StartVerification>::new();
-    let save = ServerAction::<SaveVerification>::new();
     let withdraw = ServerAction::<WithdrawVerification>::new();
-    let busy = move || start.pending().get() || save.pending().get() || withdraw.pending().get();
+    let busy = move || {
+        start.pending().get()
+            || withdraw.pending().get()
+            || in_flight.get()
+            || conflict.with(Option::is_some)
+    };
+
+    // Keeps the form in this browser; forgets it once the server holds exactly this.
+    let persist = move || {
+        let values = form.get_untracked();
+        let base = info.get_untracked();
+        let queued = pending.get_untracked();
+        let k = key.get_value();
+        if queued.is_none()
+            && conflict.with_untracked(Option::is_none)
+            && &values == offline::server_values(&base)
+        {
+            offline::remove(&k);
+            return;
+        }
+        let at = offline::clock();
+        let draft = LocalDraft {
+            values,
+            base,
+            saved_at: at.clone(),
+            pending: queued,
+        };
+        sync_line.set(Some(if offline::store(&k, &draft) {
+            format!("草稿已保存在本机 {at}")
+        } else {
+            "浏览器不允许本机保存（存储已满或被禁用），请联网后尽快保存".to_string()
+        }));
+    };
+
+    let open_conflict = move |now: StudentInfo| {
+        let report = info.with_untracked(|base| form.with_untracked(|f| Report::new(base, &now, f)));
+        keep_mine.set(BTreeMap::new());
+        conflict.set(Some(Conflict { now, report }));
+        persist();
+        notice.set(Some(Notice::Problem(
+            "服务器上的信息在你填写期间有了变化：请在下面逐项确认，确认前不会覆盖任何一方".to_string(),
+        )));
+    };
+
+    let settle = move |sent: Pending, values: VerificationInput, result: Result<StudentInfo, AppError>| {
+        match result {
+            Ok(new_info) => {
+                failures.set_value(0);
+                pending.set(None);
+                let typed_since = form.with_untracked(|f| f != &values);
+                if !typed_since && let Some(v) = &new_info.verification {
+                    form.set(v.values.clone());
+                }
+                info.set(new_info);
+                server_errors.set(FieldErrors::new());
+                persist();
+                if !typed_since {
+                    sync_line.set(Some(format!("已同步到服务器 {}", offline::clock())));
+                }
+                notice.set(Some(Notice::Ok(
+                    if sent.intent == "submit" {
+                        "已提交核验，请等待学院审核"
+                    } else {
+                        "草稿已保存到服务器"
+                    }
+                    .to_string(),
+                )));
+            }
+            Err(AppError::Validation(errors)) => {
+                pending.set(None);
+                server_errors.set(errors);
+                persist();
+                notice.set(Some(Notice::Problem(format!(
+                    "{}未成功：请按提示修正标红的字段（填写的内容仍保存在本机）",
+                    sent.label()
+                ))));
+            }
+            Err(AppError::Conflict(_)) => spawn_local(async move {
+                match my_info().await {
+                    Ok(now) => open_conflict(now),
+                    Err(e) => notice.set(Some(Notice::Problem(format!(
+                        "服务器上的信息有了变化，但暂时无法取回（{e}）；填写的内容保存在本机，请稍后刷新页面"
+                    )))),
+                }
+            }),
+            Err(e) if e.is_transport() => {
+                let n = failures.get_value() + 1;
+                failures.set_value(n);
+                let secs = backoff_secs(n);
+                notice.set(Some(Notice::Problem(format!(
+                    "网络不通：{}已保存在本机，{secs} 秒后自动重试（联网后也会立即发送）",
+                    sent.label()
+                ))));
+                set_timeout(
+                    move || {
+                        let _ = retry_tick.try_update(|t| *t += 1);
+                    },
+                    Duration::from_secs(secs),
+                );
+            }
+            Err(AppError::Unauthenticated) => {
+                notice.set(Some(Notice::Problem(format!(
+                    "登录已失效：请重新登录。{}保存在本机，登录后回到本页会自动发送",
+                    sent.label()
+                ))));
+            }
+            Err(e) => {
+                pending.set(None);
+                persist();
+                notice.set(Some(Notice::Problem(format!(
+                    "{}未成功：{e}。填写的内容仍保存在本机",
+                    sent.label()
+                ))));
+            }
+        }
+    };
+
+    // Sends the queued save when there is a network and nothing else is under way.
+    let flush = move || {
+        if in_flight.get_untracked() || conflict.with_untracked(Option::is_some) {
+            return;
+        }
+        let Some(queued) = pending.get_untracked() else {
+            return;
+        };
+        if !offline::is_online() {
+            online.set(false);
+            return;
+        }
+        in_flight.set(true);
+        let values = form.get_untracked();
+        let (version, record_version) = info.with_untracked(|i| {
+            (
+                i.verification.as_ref().map_or(0, |v| v.version),
+                i.record.version,
+            )
+        });
+        spawn_local(async move {
+            let f = values.clone();
+            let result = save_verification(
+                queued.intent.clone(),
+                f.origin_code,
+                f.training_mode,
+                f.sponsor_unit,
+                f.normal_category,
+                f.urban_rural,
+                f.ethnicity,
+                f.political,
+                f.hardship,
+                f.mobile,
+                f.email,
+                f.qq,
+                f.home_address,
+                f.home_phone,
+                f.postcode,
+                version,
+                queued.id.clone(),
+                record_version,
+            )
+            .await;
+            let _ = in_flight.try_set(false);
+            settle(queued, values, result);
+        });
+    };
+
+    // After hydration, once: the draft this browser kept comes back (a server copy that moved
+    // since is a conflict to settle), and its queued save goes out.
+    Effect::new(move |_| {
+        online.set(offline::is_online());
+        let served = info.get_untracked();
+        if let Some(draft) = offline::load::<LocalDraft>(&key.get_value()) {
+            let moved = offline::server_moved(&draft.base, &served);
+            info.set(offline::later(&draft.base, &served).clone());
+            if moved {
+                info.set(draft.base.clone());
+            }
+            form.set(draft.values.clone());
+            pending.set(draft.pending.clone());
+            if moved {
+                open_conflict(served);
+            } else {
+                sync_line.set(Some(format!("草稿已保存在本机 {}", draft.saved_at)));
+                notice.set(Some(Notice::Ok(match &draft.pending {
+                    Some(p) => format!("已恢复本机保存的草稿；待发送：{}", p.label()),
+                    None => format!("已恢复本机保存的草稿（{}），尚未保存到服务器", draft.saved_at),
+                })));
+            }
+        } else if let Some(at) = served.verification.as_ref().and_then(|v| v.saved_at.clone()) {
+            sync_line.set(Some(format!(
+                "已同步到服务器 {}",
+                crate::components::beijing_time(&at, "%m-%d %H:%M")
+            )));
+        }
+        retry_tick.update(|t| *t += 1);
+    });
+    Effect::new(move |_| {
+        retry_tick.track();
+        if online.get() {
+            flush();
+        }
+    });
+    let on_line = window_event_listener(leptos::ev::online, move |_| {
+        failures.set_value(0);
+        let _ = online.try_set(true);
+    });
+    let off_line = window_event_listener(leptos::ev::offline, move |_| {
+        let _ = online.try_set(false);
+    });
+    on_cleanup(move || {
+        on_line.remove();
+        off_line.remove();
+    });
 
     let handle = move |result: Result<StudentInfo, AppError>, done: &str| match result {
         Ok(new_info) => {
-            if let Some(v) = &new_info.verification {
-                form.set(v.values.clone());
-            }
+            form.set(offline::server_values(&new_info).clone());
             info.set(new_info);
             server_errors.set(FieldErrors::new());
-            submission_id.set(None);
+            persist();
             notice.set(Some(Notice::Ok(done.to_string())));
         }
-        Err(AppError::Validation(errors)) => {
-            server_errors.set(errors);
-            submission_id.set(None);
-            notice.set(Some(Notice::Problem("请按提示修正标红的字段".to_string())));
-        }
         Err(e) if e.is_transport() => {
-            // The submission id is kept, so sending again cannot apply the submit twice.
             notice.set(Some(Notice::Problem(
-                "网络连接异常，填写的内容仍在本页，请稍后再点一次".to_string(),
+                "网络连接异常：这一步需要联网，请联网后再点一次".to_string(),
             )));
         }
-        Err(e) => {
-            submission_id.set(None);
-            notice.set(Some(Notice::Problem(e.to_string())));
-        }
+        Err(AppError::Conflict(_)) => spawn_local(async move {
+            if let Ok(now) = my_info().await {
+                open_conflict(now);
+            }
+        }),
+        Err(e) => notice.set(Some(Notice::Problem(e.to_string()))),
     };
     Effect::new(move |_| {
         if let Some(result) = start.value().get() {
             handle(result, "已开始核验：请核对并完善下面的信息");
-        }
-    });
-    Effect::new(move |_| {
-        if let Some(result) = save.value().get() {
-            let message = if last_intent.get_untracked() == "submit" {
-                "已提交核验，请等待学院审核"
-            } else {
-                "草稿已保存"
-            };
-            handle(result, message);
         }
     });
     Effect::new(move |_| {
@@ -111,36 +328,22 @@ pub fn VerificationPanel(initial: StudentInfo) -> impl IntoView {
     });
 
     let send = move |intent: &'static str| {
-        let f = form.get_untracked();
-        let id = if intent == "submit" {
-            submission_id.get_untracked().unwrap_or_else(|| {
-                let id = new_submission_id();
-                submission_id.set(Some(id.clone()));
-                id
-            })
-        } else {
-            String::new()
-        };
-        last_intent.set(intent);
-        save.dispatch(SaveVerification {
+        let queued = Pending {
             intent: intent.to_string(),
-            origin_code: f.origin_code,
-            training_mode: f.training_mode,
-            sponsor_unit: f.sponsor_unit,
-            normal_category: f.normal_category,
-            urban_rural: f.urban_rural,
-            ethnicity: f.ethnicity,
-            political: f.political,
-            hardship: f.hardship,
-            mobile: f.mobile,
-            email: f.email,
-            qq: f.qq,
-            home_address: f.home_address,
-            home_phone: f.home_phone,
-            postcode: f.postcode,
-            version: version(),
-            submission_id: id,
-        });
+            id: new_submission_id(),
+        };
+        let label = queued.label();
+        pending.set(Some(queued));
+        failures.set_value(0);
+        persist();
+        if offline::is_online() {
+            flush();
+        } else {
+            online.set(false);
+            notice.set(Some(Notice::Ok(format!(
+                "当前离线：{label}已保存在本机并排队，联网后自动发送"
+            ))));
+        }
     };
     let on_save = move |_| {
         if draft_errors.with(|e| e.is_empty()) {
@@ -169,11 +372,39 @@ pub fn VerificationPanel(initial: StudentInfo) -> impl IntoView {
             ))));
         }
     };
+    let resolve = move |_| {
+        let Some(c) = conflict.get_untracked() else {
+            return;
+        };
+        let choices = keep_mine.get_untracked();
+        if c.report.fields.iter().any(|f| !choices.contains_key(f.name)) {
+            notice.set(Some(Notice::Problem(
+                "请为每一项选择保留服务器上的还是本机草稿".to_string(),
+            )));
+            return;
+        }
+        let merged = info.with_untracked(|base| {
+            form.with_untracked(|f| {
+                c.report
+                    .merge(base, &c.now, f, |name| choices.get(name) == Some(&true))
+            })
+        });
+        form.set(merged);
+        info.set(c.now);
+        conflict.set(None);
+        server_errors.set(FieldErrors::new());
+        persist();
+        notice.set(Some(Notice::Ok(match pending.get_untracked() {
+            Some(p) => format!("已按你的选择合并，正在发送：{}", p.label()),
+            None => "已按你的选择合并（保存在本机），请保存草稿或提交核验".to_string(),
+        })));
+        retry_tick.update(|t| *t += 1);
+    };
 
     let set_field = move |name: &'static str, value: String| {
         form.update(|f| f.set(name, value));
         server_errors.update(|e| e.0.retain(|x| x.field != name));
-        submission_id.set(None);
+        persist();
     };
     let blur = move |name: &'static str| {
         touched.update(|t| {
@@ -182,31 +413,30 @@ pub fn VerificationPanel(initial: StudentInfo) -> impl IntoView {
     };
 
     let field_row = move |name: &'static str, label: &'static str| {
-        let school_value = school.with_value(|r| r.values.get(name).to_string());
-        let school_display = school.with_value(|r| {
-            if name == "origin_code" {
-                if r.origin_name.is_empty() {
-                    school_value.clone()
-                } else {
+        // 校库's value follows `info`: a college's correction shows once the student takes it.
+        let school_display = move || {
+            info.with(|i| {
+                let r = &i.record;
+                let shown = if name == "origin_code" && !r.origin_name.is_empty() {
                     r.origin_name.clone()
+                } else {
+                    display_value(name, r.values.get(name))
+                };
+                if shown.is_empty() {
+                    "（空）".to_string()
+                } else {
+                    shown
                 }
-            } else {
-                display_value(name, &school_value)
-            }
-        });
-        let school_display = if school_display.is_empty() {
-            "（空）".to_string()
-        } else {
-            school_display
+            })
         };
-        let differs = {
-            let school_value = school_value.clone();
-            move || form.with(|f| f.get(name) != school_value)
-        };
+        let differs = move || info.with(|i| form.with(|f| f.get(name) != i.record.values.get(name)));
         let error = move || field_error(name);
         let input_id = name;
+        // Owned by the row, so they outlive the input they feed when it is rebuilt.
+        let value = Signal::derive(move || form.with(|f| f.get(name).to_string()));
+        let invalid = Signal::derive(move || error().is_some());
         let control = move || {
-            if !editable() {
+            if !editable.get() {
                 let text = if name == "origin_code" {
                     info.with(|i| match &i.verification {
                         Some(v) if !v.origin_name.is_empty() => v.origin_name.clone(),
@@ -228,8 +458,8 @@ pub fn VerificationPanel(initial: StudentInfo) -> impl IntoView {
             view! {
                 <FieldControl
                     name=name
-                    value=Signal::derive(move || form.with(|f| f.get(name).to_string()))
-                    invalid=Signal::derive(move || error().is_some())
+                    value=value
+                    invalid=invalid
                     on_input=Callback::new(move |value: String| set_field(name, value))
                     on_blur=Callback::new(move |_| blur(name))
                     origin_path=origin_path
@@ -243,21 +473,20 @@ pub fn VerificationPanel(initial: StudentInfo) -> impl IntoView {
             "origin_code" => Some("须选到县（区）一级：毕业后接收档案和户口的地方"),
             _ => None,
         };
-        let school_display_title = format!("校库：{school_display}");
         view! {
-            <div class="field" class:has-error=move || error().is_some() class:differs=differs.clone()>
+            <div class="field" class:has-error=move || error().is_some() class:differs=differs>
                 <label for=input_id>
                     {label}
-                    <Show when=differs.clone()>
-                        <span class="diff-mark" title=school_display_title.clone() aria-label="与校库不同">
+                    <Show when=differs>
+                        <span class="diff-mark" title=move || format!("校库：{}", school_display()) aria-label="与校库不同">
                             "!"
                         </span>
                     </Show>
                 </label>
                 {control}
                 {hint.map(|h| view! { <small class="hint">{h}</small> })}
-                <Show when=differs.clone()>
-                    <small class="school-value">{format!("校库：{school_display}")}</small>
+                <Show when=differs>
+                    <small class="school-value">{move || format!("校库：{}", school_display())}</small>
                 </Show>
                 {move || error().map(|e| view! { <p class="error" role="alert">{e}</p> })}
             </div>
@@ -265,6 +494,12 @@ pub fn VerificationPanel(initial: StudentInfo) -> impl IntoView {
     };
 
     view! {
+        <Show when=move || !online.get()>
+            <p class="offline-banner" role="status" data-testid="offline">
+                "当前离线：填写的内容保存在本机，联网后自动发送"
+            </p>
+        </Show>
+        <ConflictCard conflict keep_mine pending resolve=Callback::new(resolve) />
         <section class="card status-card">
             <p class="status-line">
                 "核验状态：" <StatusBadge status=status />
@@ -295,6 +530,15 @@ pub fn VerificationPanel(initial: StudentInfo) -> impl IntoView {
                 (status.get() == Status::Approved)
                     .then(|| view! { <p class="ok">"学院已审核通过，生源核验已完成。"</p> })
             }}
+            <p class="sync-line" data-testid="sync">{move || sync_line.get()}</p>
+            {move || {
+                pending
+                    .get()
+                    .map(|p| {
+                        let when = if online.get() { "正在发送" } else { "联网后自动发送" };
+                        view! { <p class="pending" data-testid="pending">{format!("待发送：{}（{when}）", p.label())}</p> }
+                    })
+            }}
             {move || {
                 notice
                     .get()
@@ -308,7 +552,7 @@ pub fn VerificationPanel(initial: StudentInfo) -> impl IntoView {
         <section class="card">
             <h2>"学籍信息"</h2>
             <p class="hint">"以下信息由学校提供，如有错误请联系学院辅导员修改。"</p>
-            <SchoolFieldList fields=school.with_value(|r| r.school_fields.clone()) />
+            <SchoolFieldList fields=Signal::derive(move || info.with(|i| i.record.school_fields.clone())) />
         </section>
 
         <section class="card">
@@ -322,11 +566,21 @@ pub fn VerificationPanel(initial: StudentInfo) -> impl IntoView {
 
         <div class="actions">
             <Show when=move || !started()>
-                <button class="primary" disabled=busy on:click=move |_| { start.dispatch(StartVerification {}); }>
+                <button
+                    class="primary"
+                    disabled=busy
+                    on:click=move |_| {
+                        if offline::is_online() {
+                            start.dispatch(StartVerification {});
+                        } else {
+                            notice.set(Some(Notice::Problem("当前离线：开始核验需要联网".to_string())));
+                        }
+                    }
+                >
                     "开始核验"
                 </button>
             </Show>
-            <Show when=editable>
+            <Show when=move || editable.get()>
                 <button disabled=busy on:click=on_save>
                     "保存草稿"
                 </button>
@@ -338,7 +592,9 @@ pub fn VerificationPanel(initial: StudentInfo) -> impl IntoView {
                 <button
                     disabled=busy
                     on:click=move |_| {
-                        withdraw.dispatch(WithdrawVerification { version: version() });
+                        let version = info
+                            .with_untracked(|i| i.verification.as_ref().map_or(0, |v| v.version));
+                        withdraw.dispatch(WithdrawVerification { version });
                     }
                 >
                     "提交撤回"
@@ -369,5 +625,92 @@ fn new_submission_id() -> String {
     #[cfg(not(feature = "hydrate"))]
     {
         String::new()
+    }
+}
+
+/// The server's copy and the draft side by side: what the college changed (学籍, status), what
+/// was taken from the server, and a choice for each input both sides changed.
+#[component]
+fn ConflictCard(
+    conflict: RwSignal<Option<Conflict>>,
+    keep_mine: RwSignal<BTreeMap<&'static str, bool>>,
+    pending: RwSignal<Option<Pending>>,
+    resolve: Callback<()>,
+) -> impl IntoView {
+    move || {
+        conflict.get().map(|c| {
+            let report = c.report;
+            let status = report.status.map(|(was, is)| {
+                view! { <p class="conflict-status">{format!("核验状态：{} → {}", was.label(), is.label())}</p> }
+            });
+            let record = (!report.record.is_empty()).then(|| {
+                let rows = report
+                    .record
+                    .iter()
+                    .map(|(label, was, is)| view! { <tr><th>{label.clone()}</th><td>{was.clone()}</td><td>{is.clone()}</td></tr> })
+                    .collect_view();
+                view! {
+                    <h3>"学院修改了学籍信息（以学院为准）"</h3>
+                    <table class="conflict-table"><thead><tr><th>"项目"</th><th>"原来"</th><th>"现在"</th></tr></thead><tbody>{rows}</tbody></table>
+                }
+            });
+            let taken = (!report.taken.is_empty()).then(|| {
+                let rows = report
+                    .taken
+                    .iter()
+                    .map(|(label, was, is)| view! { <tr><th>{*label}</th><td>{was.clone()}</td><td>{is.clone()}</td></tr> })
+                    .collect_view();
+                view! {
+                    <h3>"服务器上更新、你没有改过的项（采用服务器上的值）"</h3>
+                    <table class="conflict-table"><thead><tr><th>"项目"</th><th>"原来"</th><th>"现在"</th></tr></thead><tbody>{rows}</tbody></table>
+                }
+            });
+            let choices = (!report.fields.is_empty()).then(|| {
+                let rows = report
+                    .fields
+                    .iter()
+                    .map(|f| {
+                        let name = f.name;
+                        let group = format!("keep-{name}");
+                        let pick = move |mine: bool| {
+                            keep_mine.update(|m| {
+                                m.insert(name, mine);
+                            })
+                        };
+                        view! {
+                            <fieldset class="conflict-choice" data-field=name>
+                                <legend>{f.label}</legend>
+                                <label>
+                                    <input type="radio" name=group.clone() on:change=move |_| pick(false) />
+                                    "服务器上的：" <strong>{report.shown_server(f)}</strong>
+                                </label>
+                                <label>
+                                    <input type="radio" name=group on:change=move |_| pick(true) />
+                                    "本机草稿：" <strong>{report.shown_mine(f)}</strong>
+                                </label>
+                            </fieldset>
+                        }
+                    })
+                    .collect_view();
+                view! {
+                    <h3>"两边都改过的项：请选择保留哪一个"</h3>
+                    {rows}
+                }
+            });
+            let button = if pending.with_untracked(Option::is_some) { "确认并继续发送" } else { "确认" };
+            view! {
+                <section class="card conflict" data-testid="conflict" role="alert">
+                    <h2>"服务器上的信息有了变化"</h2>
+                    <p class="hint">
+                        "你在本机填写期间，服务器上的信息被修改了（学院老师修改，或在另一台设备上保存）。确认之前，哪一方都不会被覆盖。"
+                    </p>
+                    {status}
+                    {record}
+                    {taken}
+                    {choices}
+                    <button class="primary" on:click=move |_| resolve.run(())>{button}</button>
+                </section>
+            }
+        })
     }
 }

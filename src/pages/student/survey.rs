@@ -37,8 +37,38 @@ fn SurveyForm(s: MySurvey) -> impl IntoView {
     let submit = ServerAction::<SubmitSurvey>::new();
     let navigate = use_navigate();
     let locked = s.locked;
+    // Unsent answers live in this browser under the student's key until the server has them.
+    let key = StoredValue::new(crate::offline::survey_key(&s.student_no));
+    let saved_line = RwSignal::new(None::<String>);
+    let server_answers = StoredValue::new(s.answers.clone());
+    Effect::new(move |_| {
+        // After hydration, once: answers typed before a reload or a lost connection come back.
+        if locked {
+            crate::offline::remove(&key.get_value());
+        } else if let Some(local) = crate::offline::load::<Answers>(&key.get_value())
+            && server_answers.with_value(|a| a != &local)
+        {
+            answers.set(local);
+            saved_line.set(Some("已恢复本机保存的答案（尚未提交）".to_string()));
+        }
+    });
+    let remember = move || {
+        if locked {
+            return;
+        }
+        let saved = answers.with_untracked(|a| crate::offline::store(&key.get_value(), a));
+        if saved {
+            saved_line.set(Some(format!(
+                "答案已保存在本机 {}",
+                crate::offline::clock()
+            )));
+        }
+    };
     Effect::new(move |_| match submit.value().get() {
-        Some(Ok(())) => navigate("/student", Default::default()),
+        Some(Ok(())) => {
+            crate::offline::remove(&key.get_value());
+            navigate("/student", Default::default())
+        }
         Some(Err(AppError::Validation(e))) => errors.set(e),
         Some(Err(e)) => {
             let mut f = FieldErrors::new();
@@ -62,7 +92,18 @@ fn SurveyForm(s: MySurvey) -> impl IntoView {
         .questions
         .into_iter()
         .enumerate()
-        .map(|(i, q)| view! { <QuestionInput index=i + 1 q answers errors disabled=locked /> })
+        .map(|(i, q)| {
+            view! {
+                <QuestionInput
+                    index=i + 1
+                    q
+                    answers
+                    errors
+                    disabled=locked
+                    on_change=Callback::new(move |_| remember())
+                />
+            }
+        })
         .collect_view();
     view! {
         {locked.then(|| view! { <p class="notice">"生源信息已提交，问卷答案不能再修改。"</p> })}
@@ -70,6 +111,7 @@ fn SurveyForm(s: MySurvey) -> impl IntoView {
         <form class="card form survey" on:submit=on_submit>
             {items}
             {move || errors.with(|e| e.get("form").map(str::to_string)).map(|m| view! { <p class="notice error" role="alert">{m}</p> })}
+            <p class="sync-line" data-testid="survey-sync">{move || saved_line.get()}</p>
             {(!locked)
                 .then(|| view! {
                     <button type="submit" class="primary" disabled=move || submit.pending().get()>
@@ -80,10 +122,11 @@ fn SurveyForm(s: MySurvey) -> impl IntoView {
     }
 }
 
-fn set_answer(answers: RwSignal<Answers>, id: i64, values: Vec<String>) {
+fn set_answer(answers: RwSignal<Answers>, id: i64, values: Vec<String>, changed: Callback<()>) {
     answers.update(|a| {
         a.insert(id, values);
     });
+    changed.run(());
 }
 
 #[component]
@@ -93,6 +136,8 @@ fn QuestionInput(
     answers: RwSignal<Answers>,
     errors: RwSignal<FieldErrors>,
     disabled: bool,
+    /// After every change (the page keeps a copy in the browser).
+    on_change: Callback<()>,
 ) -> impl IntoView {
     let id = q.id;
     let field = q.field();
@@ -135,7 +180,7 @@ fn QuestionInput(
                                     if on {
                                         values.push(for_change.clone());
                                     }
-                                    set_answer(answers, id, values);
+                                    set_answer(answers, id, values, on_change);
                                 }
                             />
                             {o.clone()}
@@ -152,7 +197,7 @@ fn QuestionInput(
                 maxlength="200"
                 disabled=disabled
                 prop:value=move || answers.with(|a| a.get(&id).and_then(|v| v.first().cloned()).unwrap_or_default())
-                on:input=move |ev| set_answer(answers, id, vec![event_target_value(&ev)])
+                on:input=move |ev| set_answer(answers, id, vec![event_target_value(&ev)], on_change)
             ></textarea>
         }
         .into_any(),
@@ -162,7 +207,7 @@ fn QuestionInput(
                 inputmode="decimal"
                 disabled=disabled
                 prop:value=move || answers.with(|a| a.get(&id).and_then(|v| v.first().cloned()).unwrap_or_default())
-                on:input=move |ev| set_answer(answers, id, vec![event_target_value(&ev)])
+                on:input=move |ev| set_answer(answers, id, vec![event_target_value(&ev)], on_change)
             />
         }
         .into_any(),

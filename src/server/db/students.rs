@@ -543,3 +543,16 @@ pub async fn id_by_student_no<'e, E: sqlx::SqliteExecutor<'e>>(
         .fetch_optional(executor)
         .await
 }
+
+/// The school record's version, read inside a write transaction.
+pub async fn record_version(
+    conn: &mut sqlx::SqliteConnection,
+    id: i64,
+) -> Result<Option<i64>, sqlx::Error> {
+    sqlx::query_scalar::<Sqlite, i64>(
+        "SELECT version FROM students WHERE id = $1 AND removed_at IS NULL",
+    )
+    .bind(id)
+    .fetch_optional(conn)
+    .await
+}

@@ -126,3 +126,39 @@ pub async fn set_status(
     .await?;
     Ok(done.rows_affected() == 1)
 }
+
+/// Whether a save with this browser-generated id was applied already.
+pub async fn save_applied(
+    conn: &mut SqliteConnection,
+    student_id: i64,
+    submission_id: &str,
+) -> Result<bool, sqlx::Error> {
+    let found = sqlx::query_scalar::<Sqlite, i64>(
+        "SELECT 1 FROM applied_saves WHERE student_id = $1 AND submission_id = $2",
+    )
+    .bind(student_id)
+    .bind(submission_id)
+    .fetch_optional(conn)
+    .await?;
+    Ok(found.is_some())
+}
+
+/// Remembers a save's id, in the transaction that applies it.
+pub async fn remember_save(
+    conn: &mut SqliteConnection,
+    student_id: i64,
+    submission_id: &str,
+    intent: &str,
+) -> Result<(), sqlx::Error> {
+    sqlx::query::<Sqlite>(
+        "INSERT INTO applied_saves (student_id, submission_id, intent, applied_at)
+         VALUES ($1, $2, $3, $4)",
+    )
+    .bind(student_id)
+    .bind(submission_id)
+    .bind(intent)
+    .bind(crate::server::now())
+    .execute(conn)
+    .await?;
+    Ok(())
+}
