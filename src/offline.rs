@@ -358,19 +358,19 @@ mod tests {
 
     #[test]
     fn only_a_later_server_state_counts_as_moved() {
-        let base = info(3, 1, Status::Draft, "13800000000", "");
+        let base = info(3, 1, Status::Unverified, "13800000000", "");
         assert!(!server_moved(&base, &base));
-        assert!(server_moved(&base, &info(4, 1, Status::Draft, "13800000000", "")));
-        assert!(server_moved(&base, &info(3, 2, Status::Draft, "13800000000", "")));
+        assert!(server_moved(&base, &info(4, 1, Status::Unverified, "13800000000", "")));
+        assert!(server_moved(&base, &info(3, 2, Status::Unverified, "13800000000", "")));
         // A page saved for offline use before the draft's last save is older, not a change.
-        assert!(!server_moved(&base, &info(2, 1, Status::Draft, "", "")));
-        assert_eq!(later(&base, &info(2, 1, Status::Draft, "", "")), &base);
+        assert!(!server_moved(&base, &info(2, 1, Status::Unverified, "", "")));
+        assert_eq!(later(&base, &info(2, 1, Status::Unverified, "", "")), &base);
     }
 
     #[test]
     fn both_sides_changed_is_a_choice_one_side_is_taken() {
-        let base = info(3, 1, Status::Draft, "13800000000", "10001");
-        let now = info(4, 1, Status::Draft, "13900000000", "20002");
+        let base = info(3, 1, Status::Unverified, "13800000000", "10001");
+        let now = info(4, 1, Status::Unverified, "13900000000", "20002");
         // The student changed the mobile (differently) but not the QQ.
         let mut draft = server_values(&base).clone();
         draft.mobile = "13700000000".into();
@@ -394,11 +394,11 @@ mod tests {
 
     #[test]
     fn status_and_school_record_changes_are_reported() {
-        let base = info(3, 1, Status::Draft, "13800000000", "");
+        let base = info(3, 1, Status::Unverified, "13800000000", "");
         let mut now = info(4, 2, Status::Submitted, "13800000000", "");
         now.record.school_fields = vec![("班级".into(), "2班".into())];
         let report = Report::new(&base, &now, server_values(&base));
-        assert_eq!(report.status, Some((Status::Draft, Status::Submitted)));
+        assert_eq!(report.status, Some((Status::Unverified, Status::Submitted)));
         assert_eq!(
             report.record,
             vec![("班级".to_string(), "1班".to_string(), "2班".to_string())]
@@ -408,8 +408,8 @@ mod tests {
 
     #[test]
     fn the_same_change_on_both_sides_is_no_conflict() {
-        let base = info(3, 1, Status::Draft, "13800000000", "");
-        let now = info(4, 1, Status::Draft, "13900000000", "");
+        let base = info(3, 1, Status::Unverified, "13800000000", "");
+        let now = info(4, 1, Status::Unverified, "13900000000", "");
         let mut draft = server_values(&base).clone();
         draft.mobile = "13900000000".into();
         let report = Report::new(&base, &now, &draft);
