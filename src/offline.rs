@@ -235,16 +235,23 @@ mod browser {
         for key in &keys {
             let _ = storage.remove_item(key);
         }
-        if let Some(nav) = web_sys::window().map(|w| w.navigator())
-            && let Some(worker) = nav.service_worker().controller()
-        {
-            let _ = worker.post_message(&wasm_bindgen::JsValue::from_str("forget-pages"));
-        }
-        if let Some(session) = web_sys::window().and_then(|w| w.session_storage().ok().flatten())
-        {
+        tell_worker("forget-pages");
+        if let Some(session) = web_sys::window().and_then(|w| w.session_storage().ok().flatten()) {
             let _ = session.set_item(CLEARED_KEY, &keys.len().to_string());
         }
         keys.len()
+    }
+
+    fn tell_worker(message: &str) {
+        if let Some(nav) = web_sys::window().map(|w| w.navigator())
+            && let Some(worker) = nav.service_worker().controller()
+        {
+            let _ = worker.post_message(&wasm_bindgen::JsValue::from_str(message));
+        }
+    }
+
+    pub fn refresh_saved_pages() {
+        tell_worker("keep-pages");
     }
 
     pub fn take_cleared() -> Option<usize> {
@@ -288,27 +295,30 @@ mod browser {
     pub fn take_cleared() -> Option<usize> {
         None
     }
+    pub fn refresh_saved_pages() {}
     pub fn is_online() -> bool {
         true
     }
     pub fn register_service_worker() {}
 }
 
+/// Removes everything this app stored in the browser (drafts, survey answers), asks the worker to
+/// forget its saved pages, and leaves a note for the login page; returns how many were removed.
+pub use browser::forget_all;
+/// `navigator.onLine`.
+pub use browser::is_online;
 /// A stored value (`None` on the server, or when absent or unreadable).
 pub use browser::load;
+/// Asks the service worker to save the student's pages again as the server now has them.
+pub use browser::refresh_saved_pages;
+/// Registers `/sw.js`.
+pub use browser::register_service_worker;
 /// Removes one stored value.
 pub use browser::remove;
 /// Stores a value; false when the browser refuses (storage full or disabled).
 pub use browser::store;
-/// Removes everything this app stored in the browser (drafts, survey answers), asks the worker to
-/// forget its saved pages, and leaves a note for the login page; returns how many were removed.
-pub use browser::forget_all;
 /// The note `forget_all` left, once.
 pub use browser::take_cleared;
-/// `navigator.onLine`.
-pub use browser::is_online;
-/// Registers `/sw.js`.
-pub use browser::register_service_worker;
 
 #[cfg(test)]
 mod tests {
@@ -316,7 +326,13 @@ mod tests {
     use crate::api::student::{RecordView, VerificationView};
     use crate::domain::codes::EducationLevel;
 
-    fn info(version: i64, record_version: i64, status: Status, mobile: &str, qq: &str) -> StudentInfo {
+    fn info(
+        version: i64,
+        record_version: i64,
+        status: Status,
+        mobile: &str,
+        qq: &str,
+    ) -> StudentInfo {
         let values = VerificationInput {
             mobile: mobile.to_string(),
             qq: qq.to_string(),
@@ -360,10 +376,19 @@ mod tests {
     fn only_a_later_server_state_counts_as_moved() {
         let base = info(3, 1, Status::Unverified, "13800000000", "");
         assert!(!server_moved(&base, &base));
-        assert!(server_moved(&base, &info(4, 1, Status::Unverified, "13800000000", "")));
-        assert!(server_moved(&base, &info(3, 2, Status::Unverified, "13800000000", "")));
+        assert!(server_moved(
+            &base,
+            &info(4, 1, Status::Unverified, "13800000000", "")
+        ));
+        assert!(server_moved(
+            &base,
+            &info(3, 2, Status::Unverified, "13800000000", "")
+        ));
         // A page saved for offline use before the draft's last save is older, not a change.
-        assert!(!server_moved(&base, &info(2, 1, Status::Unverified, "", "")));
+        assert!(!server_moved(
+            &base,
+            &info(2, 1, Status::Unverified, "", "")
+        ));
         assert_eq!(later(&base, &info(2, 1, Status::Unverified, "", "")), &base);
     }
 
@@ -381,7 +406,10 @@ mod tests {
         assert_eq!(report.fields[0].name, "mobile");
         assert_eq!(report.fields[0].server, "13900000000");
         assert_eq!(report.fields[0].mine, "13700000000");
-        assert_eq!(report.taken, vec![("QQ号码", "10001".to_string(), "20002".to_string())]);
+        assert_eq!(
+            report.taken,
+            vec![("QQ号码", "10001".to_string(), "20002".to_string())]
+        );
 
         let mine = report.merge(&base, &now, &draft, |_| true);
         assert_eq!(mine.mobile, "13700000000");

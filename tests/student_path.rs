@@ -477,7 +477,10 @@ async fn a_save_against_an_older_school_record_is_a_conflict() {
     let client = app.student("2019010001").await;
     let started = client.call("start_verification", &[]).await.expect("start");
     let record_version = started["record"]["version"].as_i64().unwrap();
-    let version = started["verification"]["version"].as_i64().unwrap().to_string();
+    let version = started["verification"]["version"]
+        .as_i64()
+        .unwrap()
+        .to_string();
     // The counselor corrects a 学籍 field while the student's form is open.
     sqlx::query("UPDATE students SET major_direction = '应用数学', version = version + 1 WHERE student_no = '2019010001'")
         .execute(&app.state.pool)

@@ -55,7 +55,8 @@ fn version(state: &AppState) -> &'static str {
     static VERSION: OnceLock<String> = OnceLock::new();
     VERSION.get_or_init(|| {
         let options = &state.leptos_options;
-        let pkg = std::path::Path::new(options.site_root.as_ref()).join(options.site_pkg_dir.as_ref());
+        let pkg =
+            std::path::Path::new(options.site_root.as_ref()).join(options.site_pkg_dir.as_ref());
         let name = options.output_name.as_ref();
         let mut hash = Sha256::new();
         for ext in ["js", "wasm", "css"] {
@@ -67,14 +68,21 @@ fn version(state: &AppState) -> &'static str {
         hash.update(WORKER.as_bytes());
         hash.update(divisions_json(state).as_bytes());
         hash.update(env!("CARGO_PKG_VERSION").as_bytes());
-        hash.finalize()[..8].iter().map(|b| format!("{b:02x}")).collect()
+        hash.finalize()[..8]
+            .iter()
+            .map(|b| format!("{b:02x}"))
+            .collect()
     })
 }
 
 pub async fn service_worker(State(state): State<AppState>) -> Response {
-    let body = WORKER
-        .replace("__VERSION__", version(&state))
-        .replace("__PKG__", &format!("/{}/{}", state.leptos_options.site_pkg_dir, state.leptos_options.output_name));
+    let body = WORKER.replace("__VERSION__", version(&state)).replace(
+        "__PKG__",
+        &format!(
+            "/{}/{}",
+            state.leptos_options.site_pkg_dir, state.leptos_options.output_name
+        ),
+    );
     let mut response = (
         [
             (header::CONTENT_TYPE, "text/javascript; charset=utf-8"),

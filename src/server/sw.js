@@ -41,16 +41,46 @@ self.addEventListener("activate", (event) => {
             .map((key) => caches.delete(key)),
         ),
       )
-      .then(() => self.clients.claim()),
+      .then(() => self.clients.claim())
+      .then(keepPages),
   );
 });
 
-// The page asks for its saved copies to be forgotten (退出 on a shared computer).
+// The page asks for its saved copies to be forgotten (退出 on a shared computer), or to be
+// saved again (after the student's first visit, and after each change the server confirmed).
 self.addEventListener("message", (event) => {
   if (event.data === "forget-pages") {
-    event.waitUntil(caches.delete(PAGES));
+    event.waitUntil(forgetPages());
+  } else if (event.data === "keep-pages") {
+    event.waitUntil(keepPages());
   }
 });
+
+// Bumped at every forgetting: a page fetched before it is not kept after it.
+let generation = 0;
+function forgetPages() {
+  generation += 1;
+  return caches.delete(PAGES);
+}
+
+// Fetches the offline pages as the logged-in student sees them now (a student who arrived by an
+// in-app link never loaded them whole). A redirect means nobody is logged in: nothing is kept.
+function keepPages() {
+  const started = generation;
+  return Promise.all(
+    OFFLINE_PAGES.map((path) =>
+      fetch(path, { credentials: "same-origin", cache: "no-store" })
+        .then((response) => {
+          if (generation !== started) return undefined;
+          if (response.ok && !response.redirected) {
+            return caches.open(PAGES).then((cache) => cache.put(path, response));
+          }
+          return caches.open(PAGES).then((cache) => cache.delete(path));
+        })
+        .catch(() => undefined),
+    ),
+  );
+}
 
 self.addEventListener("fetch", (event) => {
   const request = event.request;
@@ -58,7 +88,7 @@ self.addEventListener("fetch", (event) => {
   if (url.origin !== self.location.origin) return;
   if (request.method === "POST" && url.pathname === "/api/logout") {
     // Logging out forgets the saved pages (they hold the student's data) before it is sent.
-    event.respondWith(caches.delete(PAGES).then(() => fetch(request)));
+    event.respondWith(forgetPages().then(() => fetch(request)));
     return;
   }
   if (request.method !== "GET") return;

@@ -118,16 +118,20 @@ pub fn VerificationPanel(initial: StudentInfo) -> impl IntoView {
     };
 
     let open_conflict = move |now: StudentInfo| {
-        let report = info.with_untracked(|base| form.with_untracked(|f| Report::new(base, &now, f)));
+        let report =
+            info.with_untracked(|base| form.with_untracked(|f| Report::new(base, &now, f)));
         keep_mine.set(BTreeMap::new());
         conflict.set(Some(Conflict { now, report }));
         persist();
         notice.set(Some(Notice::Problem(
-            "服务器上的信息在你填写期间有了变化：请在下面逐项确认，确认前不会覆盖任何一方".to_string(),
+            "服务器上的信息在你填写期间有了变化：请在下面逐项确认，确认前不会覆盖任何一方"
+                .to_string(),
         )));
     };
 
-    let settle = move |sent: Pending, values: VerificationInput, result: Result<StudentInfo, AppError>| {
+    let settle = move |sent: Pending,
+                       values: VerificationInput,
+                       result: Result<StudentInfo, AppError>| {
         match result {
             Ok(new_info) => {
                 failures.set_value(0);
@@ -139,6 +143,7 @@ pub fn VerificationPanel(initial: StudentInfo) -> impl IntoView {
                 info.set(new_info);
                 server_errors.set(FieldErrors::new());
                 persist();
+                offline::refresh_saved_pages();
                 if !typed_since {
                     sync_line.set(Some(format!("已同步到服务器 {}", offline::clock())));
                 }
@@ -252,6 +257,8 @@ pub fn VerificationPanel(initial: StudentInfo) -> impl IntoView {
     // since is a conflict to settle), and its queued save goes out.
     Effect::new(move |_| {
         online.set(offline::is_online());
+        // The worker keeps this page as it is now, for a start without a network.
+        offline::refresh_saved_pages();
         let served = info.get_untracked();
         if let Some(draft) = offline::load::<LocalDraft>(&key.get_value()) {
             let moved = offline::server_moved(&draft.base, &served);
@@ -267,10 +274,17 @@ pub fn VerificationPanel(initial: StudentInfo) -> impl IntoView {
                 sync_line.set(Some(format!("草稿已保存在本机 {}", draft.saved_at)));
                 notice.set(Some(Notice::Ok(match &draft.pending {
                     Some(p) => format!("已恢复本机保存的草稿；待发送：{}", p.label()),
-                    None => format!("已恢复本机保存的草稿（{}），尚未保存到服务器", draft.saved_at),
+                    None => format!(
+                        "已恢复本机保存的草稿（{}），尚未保存到服务器",
+                        draft.saved_at
+                    ),
                 })));
             }
-        } else if let Some(at) = served.verification.as_ref().and_then(|v| v.saved_at.clone()) {
+        } else if let Some(at) = served
+            .verification
+            .as_ref()
+            .and_then(|v| v.saved_at.clone())
+        {
             sync_line.set(Some(format!(
                 "已同步到服务器 {}",
                 crate::components::beijing_time(&at, "%m-%d %H:%M")
@@ -302,6 +316,7 @@ pub fn VerificationPanel(initial: StudentInfo) -> impl IntoView {
             info.set(new_info);
             server_errors.set(FieldErrors::new());
             persist();
+            offline::refresh_saved_pages();
             notice.set(Some(Notice::Ok(done.to_string())));
         }
         Err(e) if e.is_transport() => {
@@ -377,7 +392,11 @@ pub fn VerificationPanel(initial: StudentInfo) -> impl IntoView {
             return;
         };
         let choices = keep_mine.get_untracked();
-        if c.report.fields.iter().any(|f| !choices.contains_key(f.name)) {
+        if c.report
+            .fields
+            .iter()
+            .any(|f| !choices.contains_key(f.name))
+        {
             notice.set(Some(Notice::Problem(
                 "请为每一项选择保留服务器上的还是本机草稿".to_string(),
             )));
@@ -429,7 +448,8 @@ pub fn VerificationPanel(initial: StudentInfo) -> impl IntoView {
                 }
             })
         };
-        let differs = move || info.with(|i| form.with(|f| f.get(name) != i.record.values.get(name)));
+        let differs =
+            move || info.with(|i| form.with(|f| f.get(name) != i.record.values.get(name)));
         let error = move || field_error(name);
         let input_id = name;
         // Owned by the row, so they outlive the input they feed when it is rebuilt.
