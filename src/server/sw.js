@@ -134,8 +134,23 @@ function offlinePage() {
   );
 }
 
+// The code and styles must match the page the server sent: online they are revalidated (a 304
+// costs no body), and the saved copy refreshed; offline, or when the answer is too slow, the
+// saved copy is used.
 function shellFile(request, path) {
-  return caches.match(path, { cacheName: SHELL }).then((saved) => saved || fetch(request));
+  const saved = () => caches.match(path, { cacheName: SHELL });
+  const fromNetwork = fetch(request, { cache: "no-cache" }).then((response) => {
+    if (!response.ok) throw new Error("status " + response.status);
+    const copy = response.clone();
+    caches.open(SHELL).then((cache) => cache.put(path, copy));
+    return response;
+  });
+  const slow = new Promise((resolve) => setTimeout(resolve, NETWORK_WAIT_MS)).then(saved);
+  const fallback = () => saved().then((copy) => copy || fetch(request));
+  return Promise.race([
+    fromNetwork.catch(fallback),
+    slow.then((copy) => copy || fromNetwork.catch(fallback)),
+  ]);
 }
 
 // The picker's levels, answered from the whole list saved at install; the network when the
