@@ -258,3 +258,50 @@ test("退出 removes this student's drafts and saved pages from a shared compute
   expect(after.stored).not.toContain("实验楼");
   expect(after.pages).toBe(0);
 });
+
+test("a rule failure (the window closed) is shown and the draft stays in the browser", async ({ page, browser }, testInfo) => {
+  const baseURL = testInfo.project.use.baseURL!;
+  const no = "2019040005";
+  await login(page, no, "090343");
+  await expect(page.getByRole("button", { name: "保存草稿" })).toBeVisible();
+  await page.getByLabel("家庭地址").fill("湖南省长沙市芙蓉区窗口楼");
+  await page.getByLabel("邮编").fill("410011");
+  await page.getByLabel("困难生类别").selectOption({ label: "非困难生" });
+  await expect(page.getByTestId("sync")).toContainText("草稿已保存在本机");
+
+  // The office closes the students' window (yesterday) while the form is open.
+  const school = await browser.newContext({ baseURL });
+  await school.request.post("/api/staff_login", { form: { username: "e2e_school", password: "E2e-Staff-Pass" } });
+  const campaign = await (await school.request.post("/api/load_campaign", { headers: { accept: "application/json" } })).json();
+  const c = campaign.campaign;
+  const input = (opens: string, closes: string) => ({
+    cohort: c.cohort,
+    school_name: c.school_name,
+    student_opens_on: opens,
+    student_closes_on: closes,
+    review_opens_on: c.review.opens_on ?? "",
+    review_closes_on: c.review.closes_on ?? "",
+  });
+  const save = async (opens: string, closes: string) => {
+    const saved = await school.request.post("/api/save_campaign", {
+      data: { input: input(opens, closes) },
+      headers: { accept: "application/json" },
+    });
+    expect(saved.ok(), await saved.text()).toBeTruthy();
+  };
+  try {
+    await save("2020-01-01", "2020-01-31");
+    await page.getByRole("button", { name: "提交核验" }).click();
+    await expect(page.getByRole("alert").filter({ hasText: "提交核验未成功" })).toContainText("截止");
+    await expect(page.getByTestId("pending")).toHaveCount(0);
+    // Nothing typed is lost: after a reload the draft is back.
+    await page.reload();
+    await page.waitForLoadState("networkidle");
+    await expect(page.getByLabel("家庭地址")).toHaveValue("湖南省长沙市芙蓉区窗口楼");
+    await expect(page.getByRole("status").filter({ hasText: "已恢复本机保存的草稿" })).toBeVisible();
+  } finally {
+    await save(c.students.opens_on ?? "", c.students.closes_on ?? "");
+    await school.close();
+  }
+  expect((await serverInfo(baseURL, no, "090343")).verification.values.home_address).not.toContain("窗口楼");
+});
