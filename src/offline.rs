@@ -22,15 +22,27 @@ pub fn survey_key(student_no: &str) -> String {
 }
 
 /// A 保存草稿 or 提交核验 that has not reached the server yet. The id is sent with it, so a
-/// resend after a lost answer or a reload is applied once.
+/// resend after a lost answer or a reload is applied once; the values are what that id stands
+/// for (an edit made while it waits gives it the new values and a new id, see `revise`).
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Pending {
     /// `draft` or `submit`.
     pub intent: String,
     pub id: String,
+    pub values: VerificationInput,
 }
 
 impl Pending {
+    /// The waiting save after the student changed the form: the new values under a new id, as
+    /// the old id may already have been applied (its answer lost) with the old values.
+    pub fn revise(&self, values: VerificationInput, id: String) -> Pending {
+        Pending {
+            intent: self.intent.clone(),
+            id,
+            values,
+        }
+    }
+
     pub fn label(&self) -> &'static str {
         if self.intent == "submit" {
             "提交核验"
@@ -254,6 +266,25 @@ mod browser {
         tell_worker("keep-pages");
     }
 
+    pub fn confirm_forget() -> bool {
+        let Some(storage) = local() else { return true };
+        let n = storage.length().unwrap_or(0);
+        let waiting = (0..n)
+            .filter_map(|i| storage.key(i).ok().flatten())
+            .filter(|k| k.starts_with(&format!("{PREFIX}draft:")))
+            .filter_map(|k| load::<LocalDraft>(&k))
+            .any(|d| d.pending.is_some());
+        !waiting
+            || web_sys::window()
+                .and_then(|w| {
+                    w.confirm_with_message(
+                        "还有内容没有发送到服务器（联网后才会发送）。退出会删除本机保存的草稿，确定退出吗？",
+                    )
+                    .ok()
+                })
+                .unwrap_or(true)
+    }
+
     pub fn take_cleared() -> Option<usize> {
         let session = web_sys::window()?.session_storage().ok().flatten()?;
         let text = session.get_item(CLEARED_KEY).ok().flatten()?;
@@ -296,12 +327,17 @@ mod browser {
         None
     }
     pub fn refresh_saved_pages() {}
+    pub fn confirm_forget() -> bool {
+        true
+    }
     pub fn is_online() -> bool {
         true
     }
     pub fn register_service_worker() {}
 }
 
+/// Before 退出: true unless a save is still waiting and the student chooses to stay.
+pub use browser::confirm_forget;
 /// Removes everything this app stored in the browser (drafts, survey answers), asks the worker to
 /// forget its saved pages, and leaves a note for the login page; returns how many were removed.
 pub use browser::forget_all;

@@ -652,3 +652,37 @@ async fn imported_units_are_renamed_by_their_own_staff() {
         Err(AppError::Forbidden)
     );
 }
+
+#[tokio::test]
+async fn a_save_applied_before_the_window_closed_is_answered_after_it() {
+    let app = TestApp::spawn().await;
+    let school = app.staff("school").await;
+    let student = app.student("2019010001").await;
+    student
+        .call("start_verification", &[])
+        .await
+        .expect("start");
+    let version = student.version().await.to_string();
+    let form = valid_form();
+    student
+        .save_at("submit", &form, &version, "sent-before-close")
+        .await
+        .expect("submitted in time");
+    school
+        .call_json("save_campaign", campaign((-30, -1), (-30, 10)))
+        .await
+        .expect("window closed");
+    // The answer was lost; the phone resends after the deadline: it counted, so it is answered.
+    let again = student
+        .save_at("submit", &form, &version, "sent-before-close")
+        .await
+        .expect("answered with the state");
+    assert_eq!(again["verification"]["status"], "Submitted");
+    // A new save is refused by the window.
+    outside(
+        student
+            .save_at("draft", &form, &version, "sent-after-close")
+            .await,
+    );
+    assert_eq!(app.audit_count("2019010001", "submit").await, 1);
+}

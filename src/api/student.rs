@@ -107,6 +107,11 @@ pub async fn save_verification(
     #[server(default)] record_version: i64,
 ) -> Result<StudentInfo, AppError> {
     let student = crate::server::auth::require_student().await?;
+    // A resend of a save already applied answers with the state before any other check: the
+    // window may have closed since, but that save counted.
+    if let Some(info) = ssr::answer_if_applied(student.id, submission_id.trim()).await? {
+        return Ok(info);
+    }
     crate::server::windows::require_survey(student.id).await?;
     crate::server::windows::require_student_window().await?;
     let input = VerificationInput {
@@ -230,6 +235,28 @@ mod ssr {
                 submitted_at: v.submitted_at,
             }),
         })
+    }
+
+    /// The current state when a save with this id was applied already.
+    pub async fn answer_if_applied(
+        student_id: i64,
+        submission_id: &str,
+    ) -> Result<Option<StudentInfo>, AppError> {
+        if submission_id.is_empty() {
+            return Ok(None);
+        }
+        let state = AppState::current()?;
+        let mut conn = state.pool.acquire().await?;
+        let applied = verifications::find(&mut *conn, student_id)
+            .await?
+            .is_some_and(|v| v.last_submission_id.as_deref() == Some(submission_id))
+            || verifications::save_applied(&mut conn, student_id, submission_id).await?;
+        drop(conn);
+        if applied {
+            Ok(Some(load_info(student_id).await?))
+        } else {
+            Ok(None)
+        }
     }
 
     pub async fn start(student: &StudentCaller) -> Result<StudentInfo, AppError> {

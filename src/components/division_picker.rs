@@ -109,8 +109,12 @@ async fn load_children(parent: String) -> Result<Vec<DivisionOption>, crate::err
     }
 }
 
+/// The 直辖市: their districts hang directly under the province in the division list (there is no
+/// 市辖区 level in `data/divisions.csv`).
+const MUNICIPALITIES: &[&str] = &["11", "12", "31", "50"];
+
 /// Province → prefecture → county codes leading to `code` (GB/T 2260: the first two digits name
-/// the province, the first four the prefecture).
+/// the province, the first four the prefecture; 直辖市 have no prefecture level).
 pub fn path_of(code: &str) -> Vec<String> {
     if code.len() != 6 || !code.bytes().all(|b| b.is_ascii_digit()) {
         return Vec::new();
@@ -119,6 +123,8 @@ pub fn path_of(code: &str) -> Vec<String> {
     let prefecture = format!("{}00", &code[..4]);
     if code == province {
         vec![province]
+    } else if MUNICIPALITIES.contains(&&code[..2]) {
+        vec![province, code.to_string()]
     } else if code == prefecture {
         vec![province, prefecture]
     } else {
@@ -135,6 +141,8 @@ mod tests {
         assert_eq!(path_of("430000"), vec!["430000"]);
         assert_eq!(path_of("430100"), vec!["430000", "430100"]);
         assert_eq!(path_of("430102"), vec!["430000", "430100", "430102"]);
+        assert_eq!(path_of("110105"), vec!["110000", "110105"]);
+        assert_eq!(path_of("500229"), vec!["500000", "500229"]);
         assert!(path_of("").is_empty());
         assert!(path_of("43x102").is_empty());
     }

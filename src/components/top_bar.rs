@@ -58,9 +58,14 @@ pub fn TopBar() -> impl IntoView {
                                     <button
                                         type="submit"
                                         class="link"
-                                        on:click=|_| {
-                                            // A shared computer keeps nothing of this person.
-                                            crate::offline::forget_all();
+                                        on:click=|ev| {
+                                            // A shared computer keeps nothing of this person; a
+                                            // save still waiting for the network is asked about.
+                                            if crate::offline::confirm_forget() {
+                                                crate::offline::forget_all();
+                                            } else {
+                                                ev.prevent_default();
+                                            }
                                         }
                                     >
                                         "退出"

@@ -70,13 +70,14 @@ function keepPages() {
   return Promise.all(
     OFFLINE_PAGES.map((path) =>
       fetch(path, { credentials: "same-origin", cache: "no-store" })
-        .then((response) => {
-          if (generation !== started) return undefined;
-          if (response.ok && !response.redirected) {
-            return caches.open(PAGES).then((cache) => cache.put(path, response));
-          }
-          return caches.open(PAGES).then((cache) => cache.delete(path));
-        })
+        .then((response) =>
+          caches.open(PAGES).then((cache) => {
+            // Checked right before writing: a logout meanwhile wins.
+            if (generation !== started) return undefined;
+            if (response.ok && !response.redirected) return cache.put(path, response);
+            return cache.delete(path);
+          }),
+        )
         .catch(() => undefined),
     ),
   );
@@ -104,16 +105,23 @@ self.addEventListener("fetch", (event) => {
 // Network first (the page carries the latest state); the saved copy when the network fails or
 // is too slow. Only a real page for a logged-in student is kept: a redirect (to /login) is not.
 function page(event, request, path) {
-  const fromNetwork = fetch(request).then((response) => {
-    if (response.ok && !response.redirected && response.type === "basic") {
-      const copy = response.clone();
-      event.waitUntil(caches.open(PAGES).then((cache) => cache.put(path, copy)));
-    } else if (response.redirected) {
-      // Logged out or the session ended: the saved copy must not outlive it.
-      event.waitUntil(caches.open(PAGES).then((cache) => cache.delete(path)));
-    }
-    return response;
-  });
+  const started = generation;
+  const fromNetwork = fetch(request);
+  // Saving the answer outlives the response (which may be the saved copy, after a slow start).
+  event.waitUntil(
+    fromNetwork
+      .then((response) => {
+        const ended = response.redirected || response.type === "opaqueredirect";
+        if (!(response.ok && response.type === "basic") && !ended) return undefined;
+        const copy = ended ? null : response.clone();
+        return caches.open(PAGES).then((cache) => {
+          if (generation !== started) return undefined;
+          // Logged out or the session ended: the saved copy must not outlive it.
+          return copy ? cache.put(path, copy) : cache.delete(path);
+        });
+      })
+      .catch(() => undefined),
+  );
   const fallback = () =>
     caches.match(path, { cacheName: PAGES }).then((saved) => saved || offlinePage());
   const slow = new Promise((resolve) => setTimeout(resolve, NETWORK_WAIT_MS)).then(() =>

@@ -11,7 +11,7 @@ use crate::api::student::{
 };
 use crate::components::{FieldControl, SchoolFieldList, StatusBadge};
 use crate::domain::FieldErrors;
-use crate::domain::form::{FIELDS, StudentContext, VerificationInput, display_value};
+use crate::domain::form::{FIELDS, StudentContext, display_value};
 use crate::domain::status::Status;
 use crate::error::AppError;
 use crate::offline::{self, LocalDraft, Pending, Report};
@@ -129,16 +129,25 @@ pub fn VerificationPanel(initial: StudentInfo) -> impl IntoView {
         )));
     };
 
-    let settle = move |sent: Pending,
-                       values: VerificationInput,
-                       result: Result<StudentInfo, AppError>| {
+    let settle = move |sent: Pending, result: Result<StudentInfo, AppError>| {
+        if form.is_disposed() {
+            // The student left the page meanwhile: the queue in the browser is sent (once, by
+            // its id) when the page opens again.
+            return;
+        }
         match result {
             Ok(new_info) => {
                 failures.set_value(0);
                 pending.set(None);
-                let typed_since = form.with_untracked(|f| f != &values);
+                let typed_since = form.with_untracked(|f| f != &sent.values);
                 if !typed_since && let Some(v) = &new_info.verification {
                     form.set(v.values.clone());
+                }
+                if typed_since && sent.intent == "submit" {
+                    notice.set(Some(Notice::Problem(
+                        "已提交核验；提交之后的改动保存在本机、未提交，如需提交请先提交撤回"
+                            .to_string(),
+                    )));
                 }
                 info.set(new_info);
                 server_errors.set(FieldErrors::new());
@@ -147,14 +156,16 @@ pub fn VerificationPanel(initial: StudentInfo) -> impl IntoView {
                 if !typed_since {
                     sync_line.set(Some(format!("已同步到服务器 {}", offline::clock())));
                 }
-                notice.set(Some(Notice::Ok(
-                    if sent.intent == "submit" {
-                        "已提交核验，请等待学院审核"
-                    } else {
-                        "草稿已保存到服务器"
-                    }
-                    .to_string(),
-                )));
+                if !(typed_since && sent.intent == "submit") {
+                    notice.set(Some(Notice::Ok(
+                        if sent.intent == "submit" {
+                            "已提交核验，请等待学院审核"
+                        } else {
+                            "草稿已保存到服务器"
+                        }
+                        .to_string(),
+                    )));
+                }
             }
             Err(AppError::Validation(errors)) => {
                 pending.set(None);
@@ -166,11 +177,26 @@ pub fn VerificationPanel(initial: StudentInfo) -> impl IntoView {
                 ))));
             }
             Err(AppError::Conflict(_)) => spawn_local(async move {
-                match my_info().await {
+                let now = my_info().await;
+                if form.is_disposed() {
+                    return;
+                }
+                match now {
                     Ok(now) => open_conflict(now),
-                    Err(e) => notice.set(Some(Notice::Problem(format!(
-                        "服务器上的信息有了变化，但暂时无法取回（{e}）；填写的内容保存在本机，请稍后刷新页面"
-                    )))),
+                    Err(e) => {
+                        // Tried again later: the save is resent and answers Conflict again.
+                        let secs = backoff_secs(failures.get_value() + 1);
+                        failures.update_value(|n| *n += 1);
+                        notice.set(Some(Notice::Problem(format!(
+                            "服务器上的信息有了变化，但暂时无法取回（{e}）；填写的内容保存在本机，{secs} 秒后再试"
+                        ))));
+                        set_timeout(
+                            move || {
+                                let _ = retry_tick.try_update(|t| *t += 1);
+                            },
+                            Duration::from_secs(secs),
+                        );
+                    }
                 }
             }),
             Err(e) if e.is_transport() => {
@@ -218,7 +244,6 @@ pub fn VerificationPanel(initial: StudentInfo) -> impl IntoView {
             return;
         }
         in_flight.set(true);
-        let values = form.get_untracked();
         let (version, record_version) = info.with_untracked(|i| {
             (
                 i.verification.as_ref().map_or(0, |v| v.version),
@@ -226,7 +251,7 @@ pub fn VerificationPanel(initial: StudentInfo) -> impl IntoView {
             )
         });
         spawn_local(async move {
-            let f = values.clone();
+            let f = queued.values.clone();
             let result = save_verification(
                 queued.intent.clone(),
                 f.origin_code,
@@ -249,7 +274,7 @@ pub fn VerificationPanel(initial: StudentInfo) -> impl IntoView {
             )
             .await;
             let _ = in_flight.try_set(false);
-            settle(queued, values, result);
+            settle(queued, result);
         });
     };
 
@@ -312,7 +337,12 @@ pub fn VerificationPanel(initial: StudentInfo) -> impl IntoView {
 
     let handle = move |result: Result<StudentInfo, AppError>, done: &str| match result {
         Ok(new_info) => {
-            form.set(offline::server_values(&new_info).clone());
+            // Edits not yet saved (e.g. made while 审核不通过) stay; otherwise the server's copy.
+            let unsaved = info
+                .with_untracked(|old| form.with_untracked(|f| f != offline::server_values(old)));
+            if !unsaved || info.with_untracked(|old| old.verification.is_none()) {
+                form.set(offline::server_values(&new_info).clone());
+            }
             info.set(new_info);
             server_errors.set(FieldErrors::new());
             persist();
@@ -325,7 +355,9 @@ pub fn VerificationPanel(initial: StudentInfo) -> impl IntoView {
             )));
         }
         Err(AppError::Conflict(_)) => spawn_local(async move {
-            if let Ok(now) = my_info().await {
+            if let Ok(now) = my_info().await
+                && !form.is_disposed()
+            {
                 open_conflict(now);
             }
         }),
@@ -346,6 +378,7 @@ pub fn VerificationPanel(initial: StudentInfo) -> impl IntoView {
         let queued = Pending {
             intent: intent.to_string(),
             id: new_submission_id(),
+            values: form.get_untracked(),
         };
         let label = queued.label();
         pending.set(Some(queued));
@@ -408,6 +441,12 @@ pub fn VerificationPanel(initial: StudentInfo) -> impl IntoView {
                     .merge(base, &c.now, f, |name| choices.get(name) == Some(&true))
             })
         });
+        // The waiting save was refused (Conflict), so its id was not applied: it takes the merge.
+        pending.update(|p| {
+            if let Some(p) = p {
+                p.values = merged.clone();
+            }
+        });
         form.set(merged);
         info.set(c.now);
         conflict.set(None);
@@ -423,6 +462,13 @@ pub fn VerificationPanel(initial: StudentInfo) -> impl IntoView {
     let set_field = move |name: &'static str, value: String| {
         form.update(|f| f.set(name, value));
         server_errors.update(|e| e.0.retain(|x| x.field != name));
+        // A save still waiting sends what the student sees now (under a new id); one already
+        // on its way is answered first, and the newer edit stays in the draft.
+        if !in_flight.get_untracked()
+            && let Some(p) = pending.get_untracked()
+        {
+            pending.set(Some(p.revise(form.get_untracked(), new_submission_id())));
+        }
         persist();
     };
     let blur = move |name: &'static str| {
@@ -610,7 +656,7 @@ pub fn VerificationPanel(initial: StudentInfo) -> impl IntoView {
             </Show>
             <Show when=move || matches!(status.get(), Status::Submitted | Status::Rejected) && started()>
                 <button
-                    disabled=busy
+                    disabled=move || busy() || pending.with(Option::is_some)
                     on:click=move |_| {
                         let version = info
                             .with_untracked(|i| i.verification.as_ref().map_or(0, |v| v.version));
