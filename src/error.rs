@@ -53,6 +53,18 @@ impl AppError {
         }
     }
 
+    /// As a form shows it: a validation error's fields, anything else under `form`.
+    pub fn into_field_errors(self) -> FieldErrors {
+        match self {
+            AppError::Validation(errors) => errors,
+            other => {
+                let mut errors = FieldErrors::new();
+                errors.push("form", other.to_string());
+                errors
+            }
+        }
+    }
+
     /// True when the request may succeed if simply sent again later.
     pub fn is_transport(&self) -> bool {
         matches!(self, AppError::Transport(_))

@@ -6,6 +6,7 @@ use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(sqlx::FromRow))]
 pub struct RemovalRequest {
     pub id: i64,
     pub student_id: i64,
@@ -19,6 +20,7 @@ pub struct RemovalRequest {
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(sqlx::FromRow))]
 pub struct RemovedStudent {
     pub student_id: i64,
     pub student_no: String,
@@ -74,34 +76,8 @@ mod ssr {
     pub async fn changes() -> Result<CohortChanges, AppError> {
         let staff = require_staff().await?;
         let state = AppState::current()?;
-        let pending = cohort::open_requests(&state.pool, staff.college_id)
-            .await?
-            .into_iter()
-            .map(|r| RemovalRequest {
-                id: r.id,
-                student_id: r.student_id,
-                student_no: r.student_no,
-                name: r.name,
-                college: r.college,
-                class_name: r.class_name,
-                reason: r.reason,
-                requested_by: r.requested_by,
-                requested_at: r.requested_at,
-            })
-            .collect();
-        let removed = cohort::removed_students(&state.pool, staff.college_id)
-            .await?
-            .into_iter()
-            .map(|r| RemovedStudent {
-                student_id: r.student_id,
-                student_no: r.student_no,
-                name: r.name,
-                college: r.college,
-                class_name: r.class_name,
-                removed_at: r.removed_at,
-                reason: r.reason.unwrap_or_default(),
-            })
-            .collect();
+        let pending = cohort::open_requests(&state.pool, staff.college_id).await?;
+        let removed = cohort::removed_students(&state.pool, staff.college_id).await?;
         Ok(CohortChanges {
             pending,
             removed,

@@ -33,7 +33,9 @@ impl Counts {
     }
 }
 
+/// A student who has not pressed 开始核验.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(sqlx::FromRow))]
 pub struct NotStarted {
     pub student_no: String,
     pub name: String,
@@ -87,17 +89,7 @@ pub async fn load_dashboard() -> Result<Dashboard, AppError> {
         total,
         colleges,
         levels,
-        not_started: not_started
-            .into_iter()
-            .map(|r| NotStarted {
-                student_no: r.student_no,
-                name: r.name,
-                college: r.college,
-                major: r.major,
-                class_name: r.class_name,
-                mobile: r.mobile,
-            })
-            .collect(),
+        not_started,
         not_started_total,
     })
 }

@@ -4,7 +4,6 @@ use crate::api::campaign::{CampaignView, SaveCampaign, load_campaign};
 use crate::components::{TextField, TopBar, failure_view};
 use crate::domain::FieldErrors;
 use crate::domain::campaign::{CampaignInput, Standing, Window};
-use crate::error::AppError;
 use leptos::prelude::*;
 
 /// "进行中，还剩 5 天" / "尚未开始" / "已截止" for a window.
@@ -55,12 +54,7 @@ fn CampaignForm(view: CampaignView, save: ServerAction<SaveCampaign>) -> impl In
             errors.set(FieldErrors::new());
             saved.set(true);
         }
-        Some(Err(AppError::Validation(e))) => errors.set(e),
-        Some(Err(e)) => {
-            let mut f = FieldErrors::new();
-            f.push("form", e.to_string());
-            errors.set(f);
-        }
+        Some(Err(e)) => errors.set(e.into_field_errors()),
         None => {}
     });
     let on_submit = move |ev: leptos::ev::SubmitEvent| {

@@ -176,12 +176,7 @@ fn CreateForm(
             password.set(String::new());
             created.set(true);
         }
-        Some(Err(AppError::Validation(e))) => errors.set(e),
-        Some(Err(e)) => {
-            let mut f = FieldErrors::new();
-            f.push("form", e.to_string());
-            errors.set(f);
-        }
+        Some(Err(e)) => errors.set(e.into_field_errors()),
         None => {}
     });
     let on_submit = move |ev: leptos::ev::SubmitEvent| {

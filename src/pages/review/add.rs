@@ -6,7 +6,6 @@ use crate::domain::FieldErrors;
 use crate::domain::codes::EducationLevel;
 use crate::domain::form::{FIELDS, StudentContext, VerificationInput};
 use crate::domain::record::RecordInput;
-use crate::error::AppError;
 use leptos::prelude::*;
 use leptos_router::hooks::use_navigate;
 
@@ -48,12 +47,7 @@ fn AddStudentForm(own: Option<String>, all: Vec<String>) -> impl IntoView {
     let navigate = use_navigate();
     Effect::new(move |_| match add.value().get() {
         Some(Ok(id)) => navigate(&format!("/review/{id}?status=all"), Default::default()),
-        Some(Err(AppError::Validation(e))) => errors.set(e),
-        Some(Err(e)) => errors.set({
-            let mut f = FieldErrors::new();
-            f.push("form", e.to_string());
-            f
-        }),
+        Some(Err(e)) => errors.set(e.into_field_errors()),
         None => {}
     });
     // The same rules as the server's, before anything is sent.

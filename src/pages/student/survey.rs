@@ -4,7 +4,6 @@ use crate::api::survey::{MySurvey, SubmitSurvey, load_my_survey};
 use crate::components::{TopBar, failure_view};
 use crate::domain::FieldErrors;
 use crate::domain::survey::{Answers, Kind, Question, check};
-use crate::error::AppError;
 use leptos::prelude::*;
 use leptos_router::hooks::use_navigate;
 
@@ -69,12 +68,7 @@ fn SurveyForm(s: MySurvey) -> impl IntoView {
             crate::offline::remove(&key.get_value());
             navigate("/student", Default::default())
         }
-        Some(Err(AppError::Validation(e))) => errors.set(e),
-        Some(Err(e)) => {
-            let mut f = FieldErrors::new();
-            f.push("form", e.to_string());
-            errors.set(f);
-        }
+        Some(Err(e)) => errors.set(e.into_field_errors()),
         None => {}
     });
     let questions = s.questions.clone();

@@ -1,6 +1,7 @@
 //! Cohort changes: removal requests (留级, 休学 …), their decisions, restores.
 
 use sqlx::{Sqlite, SqliteConnection, SqlitePool};
+use crate::api::cohort::{RemovalRequest, RemovedStudent};
 
 /// Files a request; `None` when the student already has one waiting.
 pub async fn request_removal(
@@ -31,24 +32,11 @@ pub async fn request_removal(
     Ok(Some(id))
 }
 
-#[derive(Clone, Debug, sqlx::FromRow)]
-pub struct RequestRow {
-    pub id: i64,
-    pub student_id: i64,
-    pub student_no: String,
-    pub name: String,
-    pub college: String,
-    pub class_name: String,
-    pub reason: String,
-    pub requested_by: String,
-    pub requested_at: String,
-}
-
 pub async fn open_requests(
     pool: &SqlitePool,
     college_id: Option<i64>,
-) -> Result<Vec<RequestRow>, sqlx::Error> {
-    sqlx::query_as::<Sqlite, RequestRow>(
+) -> Result<Vec<RemovalRequest>, sqlx::Error> {
+    sqlx::query_as::<Sqlite, RemovalRequest>(
         "SELECT r.id, r.student_id, s.student_no, s.name, c.name AS college,
                 COALESCE(k.name, '') AS class_name, r.reason, r.requested_by, r.requested_at
          FROM removal_requests r
@@ -126,26 +114,15 @@ pub async fn set_removed(
     Ok(())
 }
 
-#[derive(Clone, Debug, sqlx::FromRow)]
-pub struct RemovedRow {
-    pub student_id: i64,
-    pub student_no: String,
-    pub name: String,
-    pub college: String,
-    pub class_name: String,
-    pub removed_at: String,
-    pub reason: Option<String>,
-}
-
 pub async fn removed_students(
     pool: &SqlitePool,
     college_id: Option<i64>,
-) -> Result<Vec<RemovedRow>, sqlx::Error> {
-    sqlx::query_as::<Sqlite, RemovedRow>(
+) -> Result<Vec<RemovedStudent>, sqlx::Error> {
+    sqlx::query_as::<Sqlite, RemovedStudent>(
         "SELECT s.id AS student_id, s.student_no, s.name, c.name AS college,
                 COALESCE(k.name, '') AS class_name, s.removed_at,
-                (SELECT r.reason FROM removal_requests r WHERE r.student_id = s.id
-                   AND r.decision = 'approved' ORDER BY r.id DESC LIMIT 1) AS reason
+                COALESCE((SELECT r.reason FROM removal_requests r WHERE r.student_id = s.id
+                   AND r.decision = 'approved' ORDER BY r.id DESC LIMIT 1), '') AS reason
          FROM students s
          JOIN colleges c ON c.id = s.college_id
          LEFT JOIN classes k ON k.id = s.class_id

@@ -436,23 +436,12 @@ pub async fn progress_counts(
         .collect()
 }
 
-/// A student who has not pressed 开始核验.
-#[derive(Clone, Debug, sqlx::FromRow)]
-pub struct NotStartedRow {
-    pub student_no: String,
-    pub name: String,
-    pub college: String,
-    pub major: String,
-    pub class_name: String,
-    pub mobile: String,
-}
-
 /// Students of the scope who have not started, by 院系 / 班级 / 学号; `limit` None for all.
 pub async fn not_started(
     pool: &SqlitePool,
     college_id: Option<i64>,
     limit: Option<i64>,
-) -> Result<(Vec<NotStartedRow>, i64), sqlx::Error> {
+) -> Result<(Vec<crate::api::staff::NotStarted>, i64), sqlx::Error> {
     const FROM: &str = "FROM students s
          JOIN colleges c ON c.id = s.college_id
          JOIN majors m ON m.id = s.major_id
@@ -465,7 +454,7 @@ pub async fn not_started(
             .bind(college_id)
             .fetch_one(pool)
             .await?;
-    let rows = sqlx::query_as::<Sqlite, NotStartedRow>(sqlx::AssertSqlSafe(format!(
+    let rows = sqlx::query_as::<Sqlite, crate::api::staff::NotStarted>(sqlx::AssertSqlSafe(format!(
         "SELECT s.student_no, s.name, c.name AS college, m.name AS major,
                 COALESCE(k.name, '') AS class_name, s.mobile
          {FROM} ORDER BY c.id, m.name, class_name, s.student_no LIMIT $2"
