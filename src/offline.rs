@@ -87,11 +87,6 @@ pub fn server_moved(base: &StudentInfo, now: &StudentInfo) -> bool {
     nv > bv || nr > br
 }
 
-/// Of two server states, the later one.
-pub fn later<'a>(a: &'a StudentInfo, b: &'a StudentInfo) -> &'a StudentInfo {
-    if server_moved(a, b) { b } else { a }
-}
-
 /// One input where the server and the draft both changed it, differently.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct FieldConflict {
@@ -425,7 +420,6 @@ mod tests {
             &base,
             &info(2, 1, Status::Unverified, "", "")
         ));
-        assert_eq!(later(&base, &info(2, 1, Status::Unverified, "", "")), &base);
     }
 
     #[test]

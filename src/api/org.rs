@@ -69,8 +69,8 @@ pub async fn rename_org(
     name: String,
     #[server(default)] code: String,
 ) -> Result<(), AppError> {
-    use crate::server::auth::{client_addr, refuse, require_staff};
-    use crate::server::db::{audit, org};
+    use crate::server::auth::{log_event, refuse, require_staff};
+    use crate::server::db::org;
     let staff = require_staff().await?;
     let state = crate::server::AppState::current()?;
     let Some(college) = org::college_of(&state.pool, &kind, id).await? else {
@@ -95,17 +95,11 @@ pub async fn rename_org(
     if !org::rename(&state.pool, &kind, id, name, code).await? {
         return Err(AppError::field("name", "同一级已有这个名称"));
     }
-    let addr = client_addr();
-    audit::record(
-        &state.pool,
-        audit::Entry {
-            actor: &staff.actor(),
-            action: "org_changed",
-            detail: Some(&format!("{kind} #{id} → {name} {code}")),
-            client_addr: addr.as_deref(),
-            ..Default::default()
-        },
+    log_event(
+        &staff.actor(),
+        "org_changed",
+        None,
+        Some(&format!("{kind} #{id} → {name} {code}")),
     )
-    .await?;
-    Ok(())
+    .await
 }

@@ -55,27 +55,14 @@ pub async fn reset_staff_password(id: i64, password: String) -> Result<(), AppEr
     ssr::reset(id, password).await
 }
 
-/// User names: 3–32 of a–z, 0–9, `_ . -`, starting with a letter.
-pub fn check_username(name: &str) -> Result<(), String> {
-    let ok_chars = name
-        .chars()
-        .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || matches!(c, '_' | '.' | '-'));
-    let len = name.chars().count();
-    if !(3..=32).contains(&len) || !ok_chars || !name.starts_with(|c: char| c.is_ascii_lowercase())
-    {
-        Err("用户名为 3–32 位小写字母、数字或 _ . -，以字母开头".to_string())
-    } else {
-        Ok(())
-    }
-}
-
 #[cfg(feature = "ssr")]
 mod ssr {
     use super::*;
     use crate::domain::password::{PasswordContext, check_new_password};
+    use crate::domain::staff::{check_display_name, check_username, normalize_username};
     use crate::server::AppState;
     use crate::server::auth::{hash_password, log_event, require_school_staff};
-    use crate::server::db::{accounts, begin_write, review};
+    use crate::server::db::{accounts, begin_write, review, students};
 
     pub async fn directory() -> Result<StaffDirectory, AppError> {
         let me = require_school_staff().await?;
@@ -102,10 +89,7 @@ mod ssr {
 
     async fn check_college(state: &AppState, college_id: Option<i64>) -> Result<(), AppError> {
         if let Some(id) = college_id
-            && !review::colleges(&state.pool)
-                .await?
-                .iter()
-                .any(|(c, _)| *c == id)
+            && students::college_name(&state.pool, id).await?.is_none()
         {
             return Err(AppError::field("college_id", "没有这个学院"));
         }
@@ -113,14 +97,7 @@ mod ssr {
     }
 
     fn check_name(display_name: &str) -> Result<String, AppError> {
-        let name = display_name.trim();
-        if name.is_empty() || name.chars().count() > 30 {
-            return Err(AppError::field(
-                "display_name",
-                "请填写姓名（最多 30 个字）",
-            ));
-        }
-        Ok(name.to_string())
+        check_display_name(display_name).map_err(|m| AppError::field("display_name", m))
     }
 
     fn check_password(username: &str, password: &str) -> Result<(), AppError> {
@@ -143,7 +120,7 @@ mod ssr {
     ) -> Result<(), AppError> {
         let me = require_school_staff().await?;
         let state = AppState::current()?;
-        let username = username.trim().to_lowercase();
+        let username = normalize_username(&username);
         check_username(&username).map_err(|m| AppError::field("username", m))?;
         let display_name = check_name(&display_name)?;
         check_college(&state, college_id).await?;

@@ -57,6 +57,11 @@ pub struct StudentInfo {
 }
 
 impl StudentInfo {
+    /// The student's copy's version; 0 before 开始核验.
+    pub fn version(&self) -> i64 {
+        self.verification.as_ref().map_or(0, |v| v.version)
+    }
+
     pub fn status(&self) -> Status {
         self.verification
             .as_ref()
@@ -242,15 +247,9 @@ mod ssr {
         student_id: i64,
         submission_id: &str,
     ) -> Result<Option<StudentInfo>, AppError> {
-        if submission_id.is_empty() {
-            return Ok(None);
-        }
         let state = AppState::current()?;
         let mut conn = state.pool.acquire().await?;
-        let applied = verifications::find(&mut *conn, student_id)
-            .await?
-            .is_some_and(|v| v.last_submission_id.as_deref() == Some(submission_id))
-            || verifications::save_applied(&mut conn, student_id, submission_id).await?;
+        let applied = verifications::save_applied(&mut conn, student_id, submission_id).await?;
         drop(conn);
         if applied {
             Ok(Some(load_info(student_id).await?))
@@ -330,10 +329,7 @@ mod ssr {
             .await?
             .ok_or_else(|| AppError::Rejected("请先点击“开始核验”".to_string()))?;
         let submitting = matches!(intent, Intent::Submit);
-        if !submission_id.is_empty()
-            && (current.last_submission_id.as_deref() == Some(submission_id)
-                || verifications::save_applied(&mut tx, student.id, submission_id).await?)
-        {
+        if verifications::save_applied(&mut tx, student.id, submission_id).await? {
             // The same save arrived again (double click, retry, a queue resent after a
             // reload): it was applied already, so it answers with the current state.
             drop(tx);

@@ -60,6 +60,23 @@ pub fn SchoolFieldList(#[prop(into)] fields: Signal<Vec<(String, String)>>) -> i
     }
 }
 
+/// `<option>`s for a select of (id, name) pairs, `selected` chosen.
+pub fn id_options(items: Vec<(i64, String)>, selected: Option<i64>) -> impl IntoView {
+    items
+        .into_iter()
+        .map(|(id, name)| view! { <option value=id.to_string() selected=selected == Some(id)>{name}</option> })
+        .collect_view()
+}
+
+/// The form-wide error (`form` in the errors: not about one field), as an alert.
+pub fn form_error(errors: RwSignal<crate::domain::FieldErrors>) -> impl IntoView {
+    move || {
+        errors
+            .with(|e| e.get("form").map(str::to_string))
+            .map(|m| view! { <p class="notice error" role="alert">{m}</p> })
+    }
+}
+
 /// What a page shows when its data could not be loaded: the login page when the session ended,
 /// the password page when a change is due, `elsewhere` (the other role's home) when the account
 /// may not see this page, and the message otherwise.

@@ -15,6 +15,7 @@ pub mod papers;
 pub mod password;
 pub mod record;
 pub mod review;
+pub mod staff;
 pub mod status;
 pub mod survey;
 

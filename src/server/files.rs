@@ -161,10 +161,10 @@ pub async fn national_export(State(state): State<AppState>, request: Request) ->
         .map(|c| c.cohort)
         .unwrap_or_default();
     let scope = match college {
-        Some(id) => super::db::review::colleges(&state.pool)
+        Some(id) => super::db::students::college_name(&state.pool, id)
             .await
             .ok()
-            .and_then(|all| all.into_iter().find(|(c, _)| *c == id).map(|(_, n)| n))
+            .flatten()
             .unwrap_or_default(),
         None => "全校".to_string(),
     };

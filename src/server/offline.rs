@@ -17,7 +17,13 @@ const WORKER_CSP: &str = "default-src 'none'; connect-src 'self'";
 
 /// The division list keyed by parent code ("" = provinces), each child as
 /// `[code, name, has_children]`: the picker's every answer, for the worker to serve offline.
-pub fn divisions_json(state: &AppState) -> String {
+/// Built once per process (the list is loaded at start and never changes).
+fn divisions_json(state: &AppState) -> &'static str {
+    static JSON: OnceLock<String> = OnceLock::new();
+    JSON.get_or_init(|| build_divisions_json(state))
+}
+
+fn build_divisions_json(state: &AppState) -> String {
     let d = &state.divisions;
     let mut parents = vec![String::new()];
     let mut by_parent: BTreeMap<String, Vec<(String, String, bool)>> = BTreeMap::new();

@@ -495,18 +495,20 @@ pub async fn apply_with(
     let mut cache = students::OrgCache::default();
     for (line, student) in &parsed.students {
         if let Some(own) = &options.college {
-            let current = students::college_name_of(&mut tx, &student.student_no)
-                .await
-                .map_err(db_error)?;
+            // The row's own 院系 first: only a row of this college needs the stored one.
             let refusal = if &student.college != own {
                 Some(format!("院系为“{}”，不属于本学院", student.college))
             } else {
-                current.filter(|c| c != own).map(|c| {
-                    format!(
-                        "学号 {} 已是{c}的学生，不能由本学院导入",
-                        student.student_no
-                    )
-                })
+                students::college_name_of(&mut tx, &student.student_no)
+                    .await
+                    .map_err(db_error)?
+                    .filter(|c| c != own)
+                    .map(|c| {
+                        format!(
+                            "学号 {} 已是{c}的学生，不能由本学院导入",
+                            student.student_no
+                        )
+                    })
             };
             if let Some(reason) = refusal {
                 report.problems.push(Problem::Refused {

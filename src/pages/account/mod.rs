@@ -7,30 +7,9 @@ use crate::api::account::{
 use crate::components::{TextField, TopBar, failure_view};
 use crate::domain::FieldErrors;
 use crate::domain::password::{PasswordContext, check_new_password};
-use crate::error::AppError;
 use leptos::prelude::*;
 use leptos::server_fn::ServerFn;
 use leptos_router::hooks::use_navigate;
-
-/// Puts an action's error into the form's errors: per field when it names fields.
-fn show_error(errors: RwSignal<FieldErrors>, error: AppError) {
-    errors.set(match error {
-        AppError::Validation(e) => e,
-        other => {
-            let mut e = FieldErrors::new();
-            e.push("form", other.to_string());
-            e
-        }
-    });
-}
-
-fn form_error(errors: RwSignal<FieldErrors>) -> impl IntoView {
-    move || {
-        errors
-            .with(|e| e.get("form").map(str::to_string))
-            .map(|m| view! { <p class="notice error" role="alert">{m}</p> })
-    }
-}
 
 /// 新密码 and its confirmation, with the rules spelled out.
 #[component]
@@ -126,7 +105,7 @@ fn PasswordForm(settings: SecuritySettings) -> impl IntoView {
                 navigate(home, Default::default());
             }
         }
-        Some(Err(e)) => show_error(errors, e),
+        Some(Err(e)) => errors.set(e.into_field_errors()),
         None => {}
     });
     let login = settings.login.clone();
@@ -169,7 +148,7 @@ fn PasswordForm(settings: SecuritySettings) -> impl IntoView {
                 hint=if settings.is_student { "重置后的当前密码为身份证号后六位" } else { "" }
             />
             <NewPasswordFields new confirm errors />
-            {form_error(errors)}
+            {crate::components::form_error(errors)}
             {move || done.get().then(|| view! { <p class="notice ok" role="status">"密码已修改。其他设备上的登录已退出。"</p> })}
             <button type="submit" class="primary" disabled=move || action.pending().get()>
                 "确认修改"
@@ -192,7 +171,7 @@ fn RecoveryEmailForm(current: Option<String>) -> impl IntoView {
             bound.set((!address.trim().is_empty()).then(|| address.trim().to_string()));
             password.set(String::new());
         }
-        Some(Err(e)) => show_error(errors, e),
+        Some(Err(e)) => errors.set(e.into_field_errors()),
         None => {}
     });
     let on_submit = move |ev: leptos::ev::SubmitEvent| {
@@ -241,7 +220,7 @@ fn RecoveryEmailForm(current: Option<String>) -> impl IntoView {
                 value=password
                 errors
             />
-            {form_error(errors)}
+            {crate::components::form_error(errors)}
             <button type="submit" class="primary" disabled=move || action.pending().get()>
                 "保存"
             </button>
@@ -262,12 +241,12 @@ pub fn ForgotPasswordPage() -> impl IntoView {
     let sent = move || send.value().get().and_then(|r| r.ok());
     Effect::new(move |_| {
         if let Some(Err(e)) = send.value().get() {
-            show_error(errors, e);
+            errors.set(e.into_field_errors());
         }
     });
     Effect::new(move |_| {
         if let Some(Err(e)) = recover.value().get() {
-            show_error(errors, e);
+            errors.set(e.into_field_errors());
         }
     });
     let recovered = move || matches!(recover.value().get(), Some(Ok(())));
@@ -336,7 +315,7 @@ pub fn ForgotPasswordPage() -> impl IntoView {
                             <input type="hidden" name="student_no" prop:value=move || student_no.get() />
                             <TextField name="code" label="验证码" inputmode="numeric" autocomplete="one-time-code" value=code errors />
                             <NewPasswordFields new confirm errors />
-                            {form_error(errors)}
+                            {crate::components::form_error(errors)}
                             <button type="submit" class="primary" disabled=move || recover.pending().get()>
                                 "重设密码"
                             </button>

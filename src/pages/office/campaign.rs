@@ -91,7 +91,7 @@ fn CampaignForm(view: CampaignView, save: ServerAction<SaveCampaign>) -> impl In
             <TextField name="student_closes_on" label="学生填报截止" kind="date" value=student_closes_on errors />
             <TextField name="review_opens_on" label="学院审核开始" kind="date" value=review_opens_on errors />
             <TextField name="review_closes_on" label="学院审核截止" kind="date" value=review_closes_on errors />
-            {move || errors.with(|e| e.get("form").map(str::to_string)).map(|m| view! { <p class="notice error" role="alert">{m}</p> })}
+            {crate::components::form_error(errors)}
             {move || saved.get().then(|| view! { <p class="notice ok" role="status">"已保存"</p> })}
             <button type="submit" class="primary" disabled=move || save.pending().get()>
                 "保存"

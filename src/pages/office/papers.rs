@@ -36,11 +36,7 @@ fn Papers(d: PapersData, college: Option<i64>) -> impl IntoView {
         None => "/staff/papers.xlsx".to_string(),
     };
     let choices = (!d.choices.is_empty()).then(|| {
-        let options = d
-            .choices
-            .iter()
-            .map(|(id, name)| view! { <option value=id.to_string() selected=college == Some(*id)>{name.clone()}</option> })
-            .collect_view();
+        let options = crate::components::id_options(d.choices.clone(), college);
         view! {
             <form method="GET" action="/staff/papers" class="filters">
                 <label>

@@ -2,10 +2,11 @@
 
 use crate::api::staff_accounts::{
     CreateStaffAccount, ResetStaffPassword, StaffDirectory, StaffRow, UpdateStaffAccount,
-    check_username, load_staff_directory,
+    load_staff_directory,
 };
 use crate::components::{TextField, TopBar, failure_view};
 use crate::domain::FieldErrors;
+use crate::domain::staff::{check_display_name, check_username, normalize_username};
 use crate::error::AppError;
 use leptos::prelude::*;
 
@@ -60,10 +61,7 @@ pub fn StaffPeoplePage() -> impl IntoView {
 fn college_options(colleges: &[(i64, String)], selected: Option<i64>) -> impl IntoView + use<> {
     view! {
         <option value="" selected=selected.is_none()>"学校（全校）"</option>
-        {colleges
-            .iter()
-            .map(|(id, name)| view! { <option value=id.to_string() selected=selected == Some(*id)>{name.clone()}</option> })
-            .collect_view()}
+        {crate::components::id_options(colleges.to_vec(), selected)}
     }
 }
 
@@ -183,11 +181,12 @@ fn CreateForm(
         ev.prevent_default();
         created.set(false);
         let mut found = FieldErrors::new();
-        if let Err(m) = check_username(username.get().trim()) {
+        // The server's rules (src/domain/staff.rs), before anything is sent.
+        if let Err(m) = check_username(&normalize_username(&username.get())) {
             found.push("username", m);
         }
-        if display_name.with(|n| n.trim().is_empty()) {
-            found.push("display_name", "请填写姓名（最多 30 个字）");
+        if let Err(m) = display_name.with(|n| check_display_name(n)) {
+            found.push("display_name", m);
         }
         errors.set(found.clone());
         if found.is_empty() {
@@ -211,7 +210,7 @@ fn CreateForm(
                 </select>
             </div>
             <TextField name="password" label="初始密码" kind="password" autocomplete="new-password" value=password errors hint="至少 8 位；对方首次登录后须修改" />
-            {move || errors.with(|e| e.get("form").map(str::to_string)).map(|m| view! { <p class="notice error" role="alert">{m}</p> })}
+            {crate::components::form_error(errors)}
             {move || created.get().then(|| view! { <p class="notice ok" role="status">"账号已创建"</p> })}
             <button type="submit" class="primary" disabled=move || create.pending().get()>"创建"</button>
         </form>

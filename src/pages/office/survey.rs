@@ -80,11 +80,7 @@ fn Overview(
         None => "/staff/survey.xlsx".to_string(),
     };
     let picker = (!o.colleges.is_empty()).then(|| {
-        let options = o
-            .colleges
-            .iter()
-            .map(|(id, n)| view! { <option value=id.to_string() selected=college == Some(*id)>{n.clone()}</option> })
-            .collect_view();
+        let options = crate::components::id_options(o.colleges.clone(), college);
         view! {
             <form method="GET" action="/staff/survey" class="filters">
                 <label>"范围" <select name="college"><option value="">"全校"</option>{options}</select></label>

@@ -1,5 +1,6 @@
 use super::current_filter;
 use crate::api::review::{ApproveMany, QueuePage, QueueQuery, review_queue};
+use crate::components::id_options;
 use crate::components::{StatusBadge, TopBar};
 use crate::domain::codes::EducationLevel;
 use crate::domain::status::Status;
@@ -54,14 +55,6 @@ pub fn ReviewQueuePage() -> impl IntoView {
             </Transition>
         </main>
     }
-}
-
-/// `<option>`s for a filter select of (id, name) pairs.
-fn id_options(items: Vec<(i64, String)>, selected: Option<i64>) -> impl IntoView {
-    items
-        .into_iter()
-        .map(|(id, name)| view! { <option value=id.to_string() selected=selected == Some(id)>{name}</option> })
-        .collect_view()
 }
 
 fn short_time(at: &Option<String>) -> String {

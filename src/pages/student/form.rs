@@ -129,6 +129,19 @@ pub fn VerificationPanel(initial: StudentInfo) -> impl IntoView {
         )));
     };
 
+    // Counts a failed send and asks for another after the back-off; returns the seconds.
+    let schedule_retry = move || {
+        failures.update_value(|n| *n += 1);
+        let secs = backoff_secs(failures.get_value());
+        set_timeout(
+            move || {
+                let _ = retry_tick.try_update(|t| *t += 1);
+            },
+            Duration::from_secs(secs),
+        );
+        secs
+    };
+
     let settle = move |sent: Pending, result: Result<StudentInfo, AppError>| {
         if form.is_disposed() {
             // The student left the page meanwhile: the queue in the browser is sent (once, by
@@ -143,12 +156,6 @@ pub fn VerificationPanel(initial: StudentInfo) -> impl IntoView {
                 if !typed_since && let Some(v) = &new_info.verification {
                     form.set(v.values.clone());
                 }
-                if typed_since && sent.intent == "submit" {
-                    notice.set(Some(Notice::Problem(
-                        "已提交核验；提交之后的改动保存在本机、未提交，如需提交请先提交撤回"
-                            .to_string(),
-                    )));
-                }
                 info.set(new_info);
                 server_errors.set(FieldErrors::new());
                 persist();
@@ -156,16 +163,14 @@ pub fn VerificationPanel(initial: StudentInfo) -> impl IntoView {
                 if !typed_since {
                     sync_line.set(Some(format!("已同步到服务器 {}", offline::clock())));
                 }
-                if !(typed_since && sent.intent == "submit") {
-                    notice.set(Some(Notice::Ok(
-                        if sent.intent == "submit" {
-                            "已提交核验，请等待学院审核"
-                        } else {
-                            "草稿已保存到服务器"
-                        }
-                        .to_string(),
-                    )));
-                }
+                notice.set(Some(match (sent.intent.as_str(), typed_since) {
+                    ("submit", true) => Notice::Problem(
+                        "已提交核验；提交之后的改动保存在本机、未提交，如需提交请先提交撤回"
+                            .to_string(),
+                    ),
+                    ("submit", false) => Notice::Ok("已提交核验，请等待学院审核".to_string()),
+                    _ => Notice::Ok("草稿已保存到服务器".to_string()),
+                }));
             }
             Err(AppError::Validation(errors)) => {
                 pending.set(None);
@@ -185,34 +190,19 @@ pub fn VerificationPanel(initial: StudentInfo) -> impl IntoView {
                     Ok(now) => open_conflict(now),
                     Err(e) => {
                         // Tried again later: the save is resent and answers Conflict again.
-                        let secs = backoff_secs(failures.get_value() + 1);
-                        failures.update_value(|n| *n += 1);
+                        let secs = schedule_retry();
                         notice.set(Some(Notice::Problem(format!(
                             "服务器上的信息有了变化，但暂时无法取回（{e}）；填写的内容保存在本机，{secs} 秒后再试"
                         ))));
-                        set_timeout(
-                            move || {
-                                let _ = retry_tick.try_update(|t| *t += 1);
-                            },
-                            Duration::from_secs(secs),
-                        );
                     }
                 }
             }),
             Err(e) if e.is_transport() => {
-                let n = failures.get_value() + 1;
-                failures.set_value(n);
-                let secs = backoff_secs(n);
+                let secs = schedule_retry();
                 notice.set(Some(Notice::Problem(format!(
                     "网络不通：{}已保存在本机，{secs} 秒后自动重试（联网后也会立即发送）",
                     sent.label()
                 ))));
-                set_timeout(
-                    move || {
-                        let _ = retry_tick.try_update(|t| *t += 1);
-                    },
-                    Duration::from_secs(secs),
-                );
             }
             Err(AppError::Unauthenticated) => {
                 notice.set(Some(Notice::Problem(format!(
@@ -244,12 +234,7 @@ pub fn VerificationPanel(initial: StudentInfo) -> impl IntoView {
             return;
         }
         in_flight.set(true);
-        let (version, record_version) = info.with_untracked(|i| {
-            (
-                i.verification.as_ref().map_or(0, |v| v.version),
-                i.record.version,
-            )
-        });
+        let (version, record_version) = info.with_untracked(|i| (i.version(), i.record.version));
         spawn_local(async move {
             let f = queued.values.clone();
             let result = save_verification(
@@ -287,10 +272,9 @@ pub fn VerificationPanel(initial: StudentInfo) -> impl IntoView {
         let served = info.get_untracked();
         if let Some(draft) = offline::load::<LocalDraft>(&key.get_value()) {
             let moved = offline::server_moved(&draft.base, &served);
-            info.set(offline::later(&draft.base, &served).clone());
-            if moved {
-                info.set(draft.base.clone());
-            }
+            // The draft's own base: an older page (saved for offline use) or a newer server copy
+            // (then `moved`, and the conflict below) never replaces what it was typed against.
+            info.set(draft.base.clone());
             form.set(draft.values.clone());
             pending.set(draft.pending.clone());
             if moved {
@@ -658,8 +642,7 @@ pub fn VerificationPanel(initial: StudentInfo) -> impl IntoView {
                 <button
                     disabled=move || busy() || pending.with(Option::is_some)
                     on:click=move |_| {
-                        let version = info
-                            .with_untracked(|i| i.verification.as_ref().map_or(0, |v| v.version));
+                        let version = info.with_untracked(StudentInfo::version);
                         withdraw.dispatch(WithdrawVerification { version });
                     }
                 >

@@ -104,7 +104,7 @@ fn SurveyForm(s: MySurvey) -> impl IntoView {
         {s.submitted_at.is_some().then(|| view! { <p class="notice ok" data-testid="survey-done">"问卷已提交。"</p> })}
         <form class="card form survey" on:submit=on_submit>
             {items}
-            {move || errors.with(|e| e.get("form").map(str::to_string)).map(|m| view! { <p class="notice error" role="alert">{m}</p> })}
+            {crate::components::form_error(errors)}
             <p class="sync-line" data-testid="survey-sync">{move || saved_line.get()}</p>
             {(!locked)
                 .then(|| view! {

@@ -1,7 +1,7 @@
 //! Cohort changes: removal requests (留级, 休学 …), their decisions, restores.
 
-use sqlx::{Sqlite, SqliteConnection, SqlitePool};
 use crate::api::cohort::{RemovalRequest, RemovedStudent};
+use sqlx::{Sqlite, SqliteConnection, SqlitePool};
 
 /// Files a request; `None` when the student already has one waiting.
 pub async fn request_removal(

@@ -310,7 +310,6 @@ impl OrgCache {
     }
 }
 
-/// Inserts a new student or updates a changed one; leaves an identical one untouched.
 /// The 院系 a 学号 belongs to, if the student exists.
 pub async fn college_name_of(
     conn: &mut SqliteConnection,
@@ -324,6 +323,7 @@ pub async fn college_name_of(
     .await
 }
 
+/// Inserts a new student or updates a changed one; leaves an identical one untouched.
 pub async fn upsert_roster(
     conn: &mut SqliteConnection,
     cache: &mut OrgCache,
@@ -403,9 +403,8 @@ pub async fn upsert_roster(
     })
 }
 
-/// Counts by verification status (未核验 counts students without a verification row too),
-/// for one college or, with `None`, the whole school.
-/// Students by (college, 学历代码, status) in one college or all: the dashboard's numbers.
+/// Students by (college, 学历代码, status) in one college or, with `None`, the whole school: the
+/// dashboard's numbers (未核验 counts students without a verification row too).
 pub async fn progress_counts(
     pool: &SqlitePool,
     college_id: Option<i64>,
@@ -454,15 +453,16 @@ pub async fn not_started(
             .bind(college_id)
             .fetch_one(pool)
             .await?;
-    let rows = sqlx::query_as::<Sqlite, crate::api::staff::NotStarted>(sqlx::AssertSqlSafe(format!(
-        "SELECT s.student_no, s.name, c.name AS college, m.name AS major,
+    let rows =
+        sqlx::query_as::<Sqlite, crate::api::staff::NotStarted>(sqlx::AssertSqlSafe(format!(
+            "SELECT s.student_no, s.name, c.name AS college, m.name AS major,
                 COALESCE(k.name, '') AS class_name, s.mobile
          {FROM} ORDER BY c.id, m.name, class_name, s.student_no LIMIT $2"
-    )))
-    .bind(college_id)
-    .bind(limit.unwrap_or(-1))
-    .fetch_all(pool)
-    .await?;
+        )))
+        .bind(college_id)
+        .bind(limit.unwrap_or(-1))
+        .fetch_all(pool)
+        .await?;
     Ok((rows, total))
 }
 

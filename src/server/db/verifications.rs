@@ -127,14 +127,21 @@ pub async fn set_status(
     Ok(done.rows_affected() == 1)
 }
 
-/// Whether a save with this browser-generated id was applied already.
+/// Whether a save with this browser-generated id was applied already (an empty id: never).
+/// Submits from before `applied_saves` are found by the copy's `last_submission_id`.
 pub async fn save_applied(
     conn: &mut SqliteConnection,
     student_id: i64,
     submission_id: &str,
 ) -> Result<bool, sqlx::Error> {
+    if submission_id.is_empty() {
+        return Ok(false);
+    }
     let found = sqlx::query_scalar::<Sqlite, i64>(
-        "SELECT 1 FROM applied_saves WHERE student_id = $1 AND submission_id = $2",
+        "SELECT 1 FROM applied_saves WHERE student_id = $1 AND submission_id = $2
+         UNION ALL
+         SELECT 1 FROM verifications WHERE student_id = $1 AND last_submission_id = $2
+         LIMIT 1",
     )
     .bind(student_id)
     .bind(submission_id)
