@@ -18,9 +18,9 @@ server=$!
 trap 'kill $server 2>/dev/null || true; rm -rf "$work"' EXIT
 for _ in $(seq 1 100); do curl -fsS "http://127.0.0.1:$port/login" >/dev/null 2>&1 && break; sleep 0.1; done
 jar="$work/cookies"
-curl -fsS -c "$jar" -H 'accept: application/json' --data 'username=fl&password=Bench-Pass-2023' \
+curl -fsS -c "$jar" -H "origin: http://127.0.0.1:$port" -H 'accept: application/json' --data 'username=fl&password=Bench-Pass-2023' \
   "http://127.0.0.1:$port/api/staff_login" >/dev/null
-size=$(curl -fsS -b "$jar" -H 'accept: application/json' --data 'filter=status%3Dall' \
+size=$(curl -fsS -b "$jar" -H "origin: http://127.0.0.1:$port" -H 'accept: application/json' --data 'filter=status%3Dall' \
   "http://127.0.0.1:$port/api/review_queue" | sed -n 's/.*"total":\([0-9]*\).*/\1/p')
 report() {
   sort -n | awk -v label="$1" '{ a[NR] = $1 } END {
@@ -29,7 +29,7 @@ report() {
 }
 time_fn() {
   for _ in $(seq 1 "$requests"); do
-    curl -fsS -o /dev/null -w '%{time_total}\n' -b "$jar" -H 'accept: application/json' \
+    curl -fsS -o /dev/null -w '%{time_total}\n' -b "$jar" -H "origin: http://127.0.0.1:$port" -H 'accept: application/json' \
       --data "filter=$1" "http://127.0.0.1:$port/api/review_queue"
   done
 }

@@ -12,7 +12,7 @@ const NEW_PASSWORD: &str = "Yellow-River-7";
 
 fn rejected_text(result: Result<serde_json::Value, AppError>) -> String {
     match result {
-        Err(AppError::Rejected(text)) => text,
+        Err(AppError::Rejected(text) | AppError::Locked(text)) => text,
         other => panic!("expected a refusal, got {other:?}"),
     }
 }
@@ -315,22 +315,7 @@ async fn changing_a_password_needs_the_current_one_and_ends_other_sessions() {
 }
 
 fn outbox_codes(app: &TestApp) -> Vec<String> {
-    let dir = &app.state.config.outbox_dir;
-    let mut files: Vec<_> = std::fs::read_dir(dir)
-        .map(|d| d.filter_map(|e| e.ok()).map(|e| e.path()).collect())
-        .unwrap_or_default();
-    files.sort();
-    files
-        .iter()
-        .map(|path| {
-            let text = std::fs::read_to_string(path).expect("outbox file");
-            let line = text
-                .lines()
-                .find(|l| l.starts_with("验证码："))
-                .expect("a code line");
-            line.trim_start_matches("验证码：").trim().to_string()
-        })
-        .collect()
+    common::outbox_codes_with(app, common::RECOVERY_SUBJECT)
 }
 
 #[tokio::test]
@@ -365,16 +350,8 @@ async fn a_recovery_code_works_once_and_expires() {
             .and_then(|e| e.field_message("email"))
             .is_some()
     );
-    student
-        .call(
-            "bind_recovery_email",
-            &[
-                ("email", "me@example.edu.cn"),
-                ("password", &default_password(STUDENT)),
-            ],
-        )
-        .await
-        .expect("bound");
+    common::bind_recovery_email(&app, &student, "me@example.edu.cn", &default_password(STUDENT))
+        .await;
 
     let bound = anonymous
         .call("forgot_password", &[("student_no", STUDENT)])

@@ -11,7 +11,7 @@ async fn wrong_password_is_refused_and_right_one_logs_in() {
     let app = TestApp::spawn().await;
     let client = app.client();
     let err = client.login("2019010001", "000000").await.unwrap_err();
-    let wrong = AppError::Rejected("账号或密码错误（再错 4 次账号将被锁定）".into());
+    let wrong = AppError::Rejected("账号或密码错误（再错 4 次账号将在当前网络被锁定）".into());
     assert_eq!(err, wrong);
     let err = client.login("no-such-student", "000000").await.unwrap_err();
     assert_eq!(err, wrong, "unknown accounts answer the same");
@@ -24,7 +24,7 @@ async fn wrong_password_is_refused_and_right_one_logs_in() {
     let info = client.info().await.expect("info after login");
     assert_eq!(info["record"]["name"], "张小明");
     assert_eq!(
-        info["record"]["id_number"], "430***********0018",
+        info["record"]["id_number"], "430104************",
         "身份证号 is masked"
     );
     assert!(info["verification"].is_null(), "nothing started yet");

@@ -1,3 +1,4 @@
+import { randomUUID } from "node:crypto";
 import { expect, type APIRequestContext, type Page } from "@playwright/test";
 
 // Shared by the specs: a complete valid form, submitting through the server functions, logins.
@@ -19,8 +20,19 @@ export const validForm = {
   postcode: "410082",
 };
 
+/** Options for a context whose API requests are sent like the page's own: with this site as their
+ * `Origin` (the server refuses writes that carry neither `Origin` nor `Sec-Fetch-Site`). */
+export function sameOrigin(baseURL: string | undefined) {
+  return { baseURL, extraHTTPHeaders: { origin: new URL(baseURL ?? "http://127.0.0.1:3000").origin } };
+}
+
+/** A random save id in the form the page sends (32 hex digits). */
+export function saveId() {
+  return randomUUID().replaceAll("-", "");
+}
+
 /** A student submits through the same server functions the page uses. */
-export async function submitAsStudent(request: APIRequestContext, no: string, password: string, tag: string) {
+export async function submitAsStudent(request: APIRequestContext, no: string, password: string, _tag: string) {
   const call = async (endpoint: string, form: Record<string, string>) => {
     const res = await request.post(`/api/${endpoint}`, { form, headers: { accept: "application/json" } });
     expect(res.ok(), `${endpoint}: ${await res.text()}`).toBeTruthy();
@@ -34,7 +46,7 @@ export async function submitAsStudent(request: APIRequestContext, no: string, pa
     ...validForm,
     intent: "submit",
     version: String(started.verification.version),
-    submission_id: `${tag}-${no}-${Date.now()}`,
+    submission_id: saveId(),
   });
 }
 

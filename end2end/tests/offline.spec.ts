@@ -1,5 +1,5 @@
 import { expect, request as apiRequest, test, type APIRequestContext, type BrowserContext, type Page, type Route } from "@playwright/test";
-import { staffLogin } from "./helpers";
+import { staffLogin, sameOrigin, saveId } from "./helpers";
 
 // Offline drafts on a phone: the browser's offline emulation, the service worker serving the page,
 // the queue sent once when the network returns, a conflict settled field by field, and 退出
@@ -70,7 +70,7 @@ async function throughServiceWorker(page: Page) {
 
 /** The server's view of a student, through a session of their own. */
 async function serverInfo(baseURL: string, no: string, password: string) {
-  const api = await apiRequest.newContext({ baseURL });
+  const api = await apiRequest.newContext(sameOrigin(baseURL));
   try {
     const login = await api.post("/api/login", { form: { student_no: no, password } });
     expect(login.ok(), await login.text()).toBeTruthy();
@@ -100,7 +100,7 @@ async function historyCount(staff: APIRequestContext, no: string, action: string
 }
 
 async function staffApi(baseURL: string) {
-  const api = await apiRequest.newContext({ baseURL });
+  const api = await apiRequest.newContext(sameOrigin(baseURL));
   const login = await api.post("/api/staff_login", { form: { username: "e2e_cs", password: "E2e-Staff-Pass" } });
   expect(login.ok(), await login.text()).toBeTruthy();
   return api;
@@ -193,11 +193,11 @@ test("conflict: the college and another device change things while the phone is 
   });
   expect(edited.ok(), await edited.text()).toBeTruthy();
   // …and the student saves another mobile number on a second device.
-  const laptop = await apiRequest.newContext({ baseURL });
+  const laptop = await apiRequest.newContext(sameOrigin(baseURL));
   await laptop.post("/api/login", { form: { student_no: no, password } });
   const info = await (await laptop.post("/api/my_info", { headers: { accept: "application/json" } })).json();
   const saved = await laptop.post("/api/save_verification", {
-    form: { ...info.verification.values, mobile: "13922220004", intent: "draft", version: String(info.verification.version), submission_id: "laptop-1" },
+    form: { ...info.verification.values, mobile: "13922220004", intent: "draft", version: String(info.verification.version), submission_id: saveId() },
     headers: { accept: "application/json" },
   });
   expect(saved.ok(), await saved.text()).toBeTruthy();
@@ -270,7 +270,7 @@ test("a rule failure (the window closed) is shown and the draft stays in the bro
   await expect(page.getByTestId("sync")).toContainText("草稿已保存在本机");
 
   // The office closes the students' window (yesterday) while the form is open.
-  const school = await browser.newContext({ baseURL });
+  const school = await browser.newContext(sameOrigin(baseURL));
   await school.request.post("/api/staff_login", { form: { username: "e2e_school", password: "E2e-Staff-Pass" } });
   const campaign = await (await school.request.post("/api/load_campaign", { headers: { accept: "application/json" } })).json();
   const c = campaign.campaign;

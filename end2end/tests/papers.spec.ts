@@ -1,11 +1,11 @@
 import { expect, test } from "@playwright/test";
 import { writeFile } from "node:fs/promises";
-import { staffLogin } from "./helpers";
+import { staffLogin, sameOrigin } from "./helpers";
 
 test("附件5 prints on A4 (screenshot and PDF kept with the test results)", async ({ page }, testInfo) => {
   test.skip(testInfo.project.name !== "desktop", "the print view is one layout; once is enough");
   // The papers take the 届 and the school's name from the campaign (windows left open).
-  const school = await page.context().browser()!.newContext({ baseURL: testInfo.project.use.baseURL });
+  const school = await page.context().browser()!.newContext(sameOrigin(testInfo.project.use.baseURL));
   await school.request.post("/api/staff_login", { form: { username: "e2e_school", password: "E2e-Staff-Pass" } });
   const saved = await school.request.post("/api/save_campaign", {
     data: { input: { cohort: "2023届", school_name: "湖南科技大学", student_opens_on: "", student_closes_on: "", review_opens_on: "", review_closes_on: "" } },

@@ -1,5 +1,5 @@
 import { expect, test, type Page } from "@playwright/test";
-import { staffLogin, submitAsStudent } from "./helpers";
+import { staffLogin, submitAsStudent, sameOrigin } from "./helpers";
 
 // Each project reviews its own college, so the projects never share students.
 const setups: Record<string, { staff: string; rejected: { no: string; password: string }; others: { no: string; password: string }[] }> = {
@@ -20,9 +20,9 @@ const setups: Record<string, { staff: string; rejected: { no: string; password: 
 
 test("a counselor reviews: filter, copy to 校库, reject, student fixes, approve by keyboard, batch", async ({ page, browser }, testInfo) => {
   const setup = setups[testInfo.project.name];
-  const studentContext = await browser.newContext({ baseURL: testInfo.project.use.baseURL });
+  const studentContext = await browser.newContext(sameOrigin(testInfo.project.use.baseURL));
   for (const s of [setup.rejected, ...setup.others]) {
-    const ctx = await browser.newContext({ baseURL: testInfo.project.use.baseURL });
+    const ctx = await browser.newContext(sameOrigin(testInfo.project.use.baseURL));
     await submitAsStudent(ctx.request, s.no, s.password, "first");
     await ctx.close();
   }
@@ -126,7 +126,7 @@ test("staff add a missing student (新增), who then logs in", async ({ page, br
   await expect(page).toHaveURL(/\/review\/\d+/);
   await expect(page.getByRole("heading", { name: new RegExp(no) })).toBeVisible();
 
-  const ctx = await browser.newContext({ baseURL: testInfo.project.use.baseURL });
+  const ctx = await browser.newContext(sameOrigin(testInfo.project.use.baseURL));
   const student = await ctx.newPage();
   await student.goto("/login");
   await student.waitForLoadState("networkidle");

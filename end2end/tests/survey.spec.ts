@@ -1,5 +1,5 @@
 import { expect, test, type Page } from "@playwright/test";
-import { staffLogin } from "./helpers";
+import { staffLogin, sameOrigin } from "./helpers";
 
 // Students used by no other spec, one per project.
 const students: Record<string, { no: string; password: string }> = {
@@ -21,7 +21,7 @@ async function gate(staff: Page, on: boolean) {
 
 test("a new student answers the survey before the form opens; 学校 sees the statistics", async ({ page, browser }, testInfo) => {
   const student = students[testInfo.project.name];
-  const staffContext = await browser.newContext({ baseURL: testInfo.project.use.baseURL });
+  const staffContext = await browser.newContext(sameOrigin(testInfo.project.use.baseURL));
   const staff = await staffContext.newPage();
   await staffLogin(staff, "e2e_school");
   await staff.goto("/staff/survey");

@@ -15,8 +15,11 @@ pub struct SecuritySettings {
     pub must_change_password: bool,
     /// The bound recovery address, partly masked.
     pub recovery_email: Option<String>,
-    /// For the password rules in the browser: the default password is refused.
-    pub default_password: Option<String>,
+    /// Still the initial password (a student's: the last six of the 身份证号). The password
+    /// itself is never sent: the server refuses it as a new password.
+    pub on_default_password: bool,
+    /// A new recovery address waiting for its code (masked).
+    pub pending_email: Option<String>,
 }
 
 #[server(prefix = "/api", endpoint = "load_security_settings")]
@@ -35,16 +38,35 @@ pub async fn change_password(
     ssr::change(current_password, new_password, confirm_password).await
 }
 
-/// Binds (or, with an empty address, unbinds) the e-mail address used to recover a forgotten
-/// password. The current password is required.
+/// What binding a recovery address led to.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub enum BindOutcome {
+    /// A code went to the new address (masked); the address is bound once it comes back.
+    CodeSent(String),
+    /// The address was removed.
+    Unbound,
+}
+
+/// Step 1 of binding a recovery address (the current password is required): a code goes to the
+/// new address. With an empty address, unbinds at once. The old address hears of either.
 #[server(prefix = "/api", endpoint = "bind_recovery_email")]
-pub async fn bind_recovery_email(email: String, password: String) -> Result<(), AppError> {
+pub async fn bind_recovery_email(email: String, password: String) -> Result<BindOutcome, AppError> {
     ssr::bind_email(email, password).await
+}
+
+/// Step 2: the code from the new address binds it.
+#[server(prefix = "/api", endpoint = "confirm_recovery_email")]
+pub async fn confirm_recovery_email(code: String) -> Result<String, AppError> {
+    ssr::confirm_email(code).await
 }
 
 /// The same answer whether or not the account exists or has an address bound.
 pub const RECOVERY_SENT: &str = "如果该学号已绑定找回密码邮箱，验证码已发送到该邮箱，15 分钟内有效。\
      没有绑定邮箱的同学请联系所在学院辅导员重置密码。";
+
+/// The answer when no mail server is configured: no code reaches a real address.
+pub const RECOVERY_NO_MAIL: &str = "本系统尚未配置邮件服务，验证码无法发送到邮箱。\
+     请联系所在学院辅导员重置密码。";
 
 /// Step 1 of 忘记密码: sends a one-time code to the student's bound address (if any).
 #[server(prefix = "/api", endpoint = "forgot_password")]
@@ -73,6 +95,8 @@ pub struct AccountRow {
     pub class_name: String,
     pub locked_at: Option<String>,
     pub must_change_password: bool,
+    /// The addresses the account is locked from (the lock belongs to the account and address).
+    pub locked_from: Vec<String>,
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -84,11 +108,32 @@ pub struct LockedStaff {
     pub locked_at: String,
 }
 
+/// An account slowed down by the account-wide brake (many wrong passwords from any addresses).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct SlowedAccount {
+    /// `student:2019010001` or `staff:zhang`.
+    pub account: String,
+    pub failures: i64,
+    pub last_at: String,
+}
+
+/// An address held by the per-address brake (many wrong passwords over many accounts).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct LimitedAddress {
+    pub client_addr: String,
+    pub failures: i64,
+    pub last_at: String,
+}
+
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct AccountOffice {
     /// 学院 name, or `None` for 学校 staff.
     pub college: Option<String>,
     pub locked: Vec<AccountRow>,
+    /// Accounts of the caller's scope whose logins are slowed down right now.
+    pub slowed: Vec<SlowedAccount>,
+    /// Addresses whose logins are paused right now (学校 only).
+    pub limited_addresses: Vec<LimitedAddress>,
     /// Locked staff accounts (学校 only).
     pub locked_staff: Vec<LockedStaff>,
     /// Classes the caller may reset as a whole: (id, "专业 · 班级").
@@ -229,17 +274,22 @@ pub mod ssr {
     use super::*;
     use crate::domain::FieldErrors;
     use crate::domain::identity::IdNumber;
+    use crate::domain::limits;
     use crate::domain::password::{PasswordContext, check_new_password};
     use crate::server::AppState;
     use crate::server::auth::{
         Caller, client_addr, current_session_hash, hash_password, log_event, refuse,
-        require_account, require_school_staff, require_staff, verify_password,
+        require_account, require_school_staff, require_staff, verify_password, within_limits,
     };
     use crate::server::db::security::{self, AccountKind};
     use crate::server::db::{accounts, audit, begin_write, review, students};
+    use crate::server::throttle;
 
-    /// Codes a recovery may be tried with before it is spent.
+    /// Codes a recovery (or a new address) may be tried with before it is spent.
     const MAX_CODE_ATTEMPTS: i64 = 5;
+    /// Recovery codes: at least this long apart, at most so many a day per account.
+    const CODE_INTERVAL_SECS: i64 = 60;
+    const CODES_PER_DAY: i64 = 5;
 
     fn mask_email(email: &str) -> String {
         match email.split_once('@') {
@@ -258,14 +308,17 @@ pub mod ssr {
                 let account = students::account_by_id(&state.pool, s.id)
                     .await?
                     .ok_or(AppError::Unauthenticated)?;
+                let pending = security::email_claim(&state.pool, s.id)
+                    .await?
+                    .filter(|c| !expired(&c.expires_at))
+                    .map(|c| mask_email(&c.email));
                 SecuritySettings {
                     login: account.student_no,
                     is_student: true,
                     must_change_password: account.must_change_password,
                     recovery_email: account.recovery_email.as_deref().map(mask_email),
-                    default_password: IdNumber::parse(&account.id_number)
-                        .ok()
-                        .map(|id| id.default_password()),
+                    on_default_password: account.password_hash.is_none(),
+                    pending_email: pending,
                 }
             }
             Caller::Staff(s) => SecuritySettings {
@@ -273,7 +326,8 @@ pub mod ssr {
                 is_student: false,
                 must_change_password: s.must_change_password,
                 recovery_email: None,
-                default_password: None,
+                on_default_password: false,
+                pending_email: None,
             },
         })
     }
@@ -285,9 +339,11 @@ pub mod ssr {
         student_id: Option<i64>,
         actor: String,
         login: String,
+        name: String,
         stored: Option<String>,
         id_number: Option<String>,
         default_password: Option<String>,
+        recovery_email: Option<String>,
     }
 
     async fn own_account(state: &AppState) -> Result<Own, AppError> {
@@ -305,9 +361,11 @@ pub mod ssr {
                     student_id: Some(a.id),
                     actor: s.actor(),
                     login: a.student_no,
+                    name: a.name,
                     stored: a.password_hash,
                     id_number: Some(a.id_number),
                     default_password,
+                    recovery_email: a.recovery_email,
                 }
             }
             Caller::Staff(s) => {
@@ -320,9 +378,11 @@ pub mod ssr {
                     student_id: None,
                     actor: s.actor(),
                     login: a.username,
+                    name: a.display_name,
                     stored: Some(a.password_hash),
                     id_number: None,
                     default_password: None,
+                    recovery_email: None,
                 }
             }
         })
@@ -342,25 +402,55 @@ pub mod ssr {
         }
     }
 
+    /// Asks the account's current password the way a login does: slowed down with the same
+    /// brakes, every wrong answer counted and logged as `refused_action`.
+    async fn check_current_password(
+        state: &AppState,
+        own: &Own,
+        field: &str,
+        password: String,
+        refused_action: &str,
+    ) -> Result<(), AppError> {
+        let addr = client_addr().unwrap_or_else(|| "unknown".to_string());
+        throttle::check_password_attempt(state, own.kind, &own.login, &addr).await?;
+        if verify_password(own.stored.clone(), own.default_password.clone(), password).await? {
+            return Ok(());
+        }
+        throttle::note_password_failure(
+            state,
+            &throttle::Failure {
+                kind: own.kind,
+                login: &own.login,
+                client_addr: &addr,
+                actor: &own.actor,
+                student_id: own.student_id,
+            },
+        )
+        .await?;
+        log_event(&own.actor, refused_action, own.student_id, Some("当前密码错误")).await?;
+        Err(AppError::field(field, "当前密码不正确"))
+    }
+
     pub async fn change(current: String, new: String, confirm: String) -> Result<(), AppError> {
         let state = AppState::current()?;
         let own = own_account(&state).await?;
+        within_limits(&[
+            (limits::CURRENT_PASSWORD, &current),
+            (limits::NEW_PASSWORD, &new),
+            (limits::CONFIRM_PASSWORD, &confirm),
+        ])?;
         if current.is_empty() {
             return Err(AppError::field("current_password", "请输入当前密码"));
         }
         check_rules(&own, &new, &confirm)?;
-        let current_ok =
-            verify_password(own.stored.clone(), own.default_password.clone(), current).await;
-        if !current_ok {
-            log_event(
-                &own.actor,
-                "password_change_refused",
-                own.student_id,
-                Some("当前密码错误"),
-            )
-            .await?;
-            return Err(AppError::field("current_password", "当前密码不正确"));
-        }
+        check_current_password(
+            &state,
+            &own,
+            "current_password",
+            current,
+            "password_change_refused",
+        )
+        .await?;
         let hash = hash_password(new).await?;
         let mut tx = begin_write(&state.pool).await?;
         security::set_password(
@@ -375,7 +465,40 @@ pub mod ssr {
         log_event(&own.actor, "password_changed", own.student_id, None).await
     }
 
-    pub async fn bind_email(email: String, password: String) -> Result<(), AppError> {
+    fn expired(expires_at: &str) -> bool {
+        chrono::DateTime::parse_from_rfc3339(expires_at)
+            .map(|e| e <= chrono::Utc::now())
+            .unwrap_or(true)
+    }
+
+    fn new_code() -> String {
+        format!("{:06}", rand::random_range(0..1_000_000u32))
+    }
+
+    fn code_expiry(state: &AppState) -> String {
+        (chrono::Utc::now() + chrono::Duration::minutes(state.config.reset_code_minutes))
+            .to_rfc3339_opts(chrono::SecondsFormat::Secs, true)
+    }
+
+    /// Tells the old recovery address that it no longer is one (best effort: logged if not sent).
+    async fn announce_to_old_address(state: &AppState, own: &Own, old: &str, what: &str) {
+        let body = format!(
+            "{name}：\n\n你在“毕业生生源信息采集核对”系统（账号 {login}）的找回密码邮箱{what}。\n\
+             如果不是你本人操作，请立即修改密码，并告知所在学院辅导员。\n",
+            name = own.name,
+            login = own.login,
+        );
+        let mail = crate::server::mail::Mail {
+            to: old,
+            subject: "找回密码邮箱已更改",
+            body,
+        };
+        if let Err(e) = crate::server::mail::send(&state.config, mail).await {
+            tracing::error!(error = %e, "notice to the old recovery address not sent");
+        }
+    }
+
+    pub async fn bind_email(email: String, password: String) -> Result<BindOutcome, AppError> {
         let state = AppState::current()?;
         let own = own_account(&state).await?;
         let Some(student_id) = own.student_id else {
@@ -383,6 +506,7 @@ pub mod ssr {
                 "教师账号忘记密码请联系招生就业处".to_string(),
             ));
         };
+        within_limits(&[(limits::EMAIL, email.trim()), (limits::PASSWORD, &password)])?;
         let email = email.trim();
         let address = if email.is_empty() {
             None
@@ -395,21 +519,109 @@ pub mod ssr {
         if password.is_empty() {
             return Err(AppError::field("password", "请输入当前密码"));
         }
-        if !verify_password(own.stored.clone(), own.default_password.clone(), password).await {
-            return Err(AppError::field("password", "当前密码不正确"));
-        }
-        security::set_recovery_email(&state.pool, student_id, address.as_deref()).await?;
-        let detail = match &address {
-            Some(a) => mask_email(a),
-            None => "解除绑定".to_string(),
+        check_current_password(&state, &own, "password", password, "recovery_email_refused")
+            .await?;
+        let Some(address) = address else {
+            security::set_recovery_email(&state.pool, student_id, None).await?;
+            security::drop_email_claim(&state.pool, student_id).await?;
+            if let Some(old) = &own.recovery_email {
+                announce_to_old_address(&state, &own, old, "已被解除绑定").await;
+            }
+            log_event(
+                &own.actor,
+                "recovery_email_bound",
+                Some(student_id),
+                Some("解除绑定"),
+            )
+            .await?;
+            return Ok(BindOutcome::Unbound);
         };
+        let code = new_code();
+        security::create_email_claim(
+            &state.pool,
+            student_id,
+            &address,
+            &code_hash(student_id, &code),
+            &code_expiry(&state),
+        )
+        .await?;
+        let body = format!(
+            "{name}：\n\n你正在把本邮箱绑定为“毕业生生源信息采集核对”系统（学号 {no}）的找回密码邮箱。\n\
+             验证码：{code}\n验证码 {minutes} 分钟内有效。\n\n如果不是你本人操作，请忽略本邮件。\n",
+            name = own.name,
+            no = own.login,
+            minutes = state.config.reset_code_minutes,
+        );
+        let sent = crate::server::mail::send(
+            &state.config,
+            crate::server::mail::Mail {
+                to: &address,
+                subject: "绑定找回密码邮箱验证码",
+                body,
+            },
+        )
+        .await;
+        let masked = mask_email(&address);
+        let detail = match &sent {
+            Ok(()) => format!("验证码已发送至 {masked}"),
+            Err(_) => "邮件发送失败".to_string(),
+        };
+        log_event(
+            &own.actor,
+            "recovery_email_requested",
+            Some(student_id),
+            Some(&detail),
+        )
+        .await?;
+        if sent.is_err() {
+            return Err(AppError::Rejected(
+                "验证码邮件发送失败，请稍后再试".to_string(),
+            ));
+        }
+        Ok(BindOutcome::CodeSent(masked))
+    }
+
+    pub async fn confirm_email(code: String) -> Result<String, AppError> {
+        let state = AppState::current()?;
+        let own = own_account(&state).await?;
+        let Some(student_id) = own.student_id else {
+            return Err(AppError::Forbidden);
+        };
+        let code = code.trim();
+        if code.len() != 6 || !code.bytes().all(|b| b.is_ascii_digit()) {
+            return Err(AppError::field("code", "请输入邮件中的 6 位数字验证码"));
+        }
+        let claim = security::email_claim(&state.pool, student_id)
+            .await?
+            .filter(|c| !expired(&c.expires_at) && c.attempts < MAX_CODE_ATTEMPTS);
+        let Some(claim) = claim else {
+            return Err(AppError::field("code", "验证码已失效，请重新获取"));
+        };
+        if code_hash(student_id, code) != claim.code_hash {
+            security::wrong_email_claim(&state.pool, student_id, MAX_CODE_ATTEMPTS).await?;
+            log_event(
+                &own.actor,
+                "recovery_email_refused",
+                Some(student_id),
+                Some("验证码错误"),
+            )
+            .await?;
+            return Err(AppError::field("code", BAD_CODE));
+        }
+        security::drop_email_claim(&state.pool, student_id).await?;
+        security::set_recovery_email(&state.pool, student_id, Some(&claim.email)).await?;
+        let masked = mask_email(&claim.email);
+        if let Some(old) = own.recovery_email.as_deref().filter(|old| *old != claim.email) {
+            announce_to_old_address(&state, &own, old, &format!("已更改为 {masked}")).await;
+        }
         log_event(
             &own.actor,
             "recovery_email_bound",
             Some(student_id),
-            Some(&detail),
+            Some(&masked),
         )
-        .await
+        .await?;
+        Ok(masked)
     }
 
     fn code_hash(student_id: i64, code: &str) -> String {
@@ -418,13 +630,25 @@ pub mod ssr {
         digest.iter().map(|b| format!("{b:02x}")).collect()
     }
 
+    /// What 忘记密码 answers: the same words whether or not the account exists or has an
+    /// address, and never a claim that a mail went out when no mail server is configured.
+    fn recovery_answer(state: &AppState) -> String {
+        if state.config.smtp_url.is_some() {
+            RECOVERY_SENT.to_string()
+        } else {
+            RECOVERY_NO_MAIL.to_string()
+        }
+    }
+
     pub async fn forgot(student_no: String) -> Result<String, AppError> {
         let state = AppState::current()?;
         let student_no = student_no.trim();
         if student_no.is_empty() {
             return Err(AppError::field("student_no", "请输入学号"));
         }
+        within_limits(&[(limits::STUDENT_NO, student_no)])?;
         let actor = format!("student:{student_no}");
+        let answer = recovery_answer(&state);
         let account = students::account_by_student_no(&state.pool, student_no).await?;
         let Some(account) = account else {
             log_event(
@@ -434,7 +658,7 @@ pub mod ssr {
                 Some("学号不存在"),
             )
             .await?;
-            return Ok(RECOVERY_SENT.to_string());
+            return Ok(answer);
         };
         let Some(email) = account.recovery_email.clone() else {
             log_event(
@@ -444,32 +668,50 @@ pub mod ssr {
                 Some("未绑定邮箱"),
             )
             .await?;
-            return Ok(RECOVERY_SENT.to_string());
+            return Ok(answer);
         };
-        // At most one code a minute per account: a flood of requests sends no flood of mail.
-        if let Some(last) = security::active_reset_code(&state.pool, account.id).await?
-            && let Ok(expires) = chrono::DateTime::parse_from_rfc3339(&last.expires_at)
-            && expires - chrono::Duration::minutes(state.config.reset_code_minutes)
-                > chrono::Utc::now() - chrono::Duration::seconds(60)
+        // Codes are limited by when they were made (not by whether they are still open, which
+        // five wrong guesses end): one a minute, five a day, none once recovery is closed.
+        let refusal = if throttle::wrong_codes_today(&state, student_no).await?
+            >= throttle::RECOVERY_MAX_WRONG_CODES
         {
+            Some("验证码错误次数过多，今日不再发送")
+        } else {
+            let day_ago = (chrono::Utc::now() - chrono::Duration::hours(24))
+                .to_rfc3339_opts(chrono::SecondsFormat::Secs, true);
+            let (today, last) =
+                security::codes_created_since(&state.pool, account.id, &day_ago).await?;
+            let recent = last
+                .as_deref()
+                .and_then(|l| chrono::DateTime::parse_from_rfc3339(l).ok())
+                .is_some_and(|l| {
+                    chrono::Utc::now() - l.with_timezone(&chrono::Utc)
+                        < chrono::Duration::seconds(CODE_INTERVAL_SECS)
+                });
+            if recent {
+                Some("一分钟内重复申请，未重发")
+            } else if today >= CODES_PER_DAY {
+                Some("今日申请次数已达上限，未重发")
+            } else {
+                None
+            }
+        };
+        if let Some(why) = refusal {
             log_event(
                 &actor,
                 "password_recovery_requested",
                 Some(account.id),
-                Some("一分钟内重复申请，未重发"),
+                Some(why),
             )
             .await?;
-            return Ok(RECOVERY_SENT.to_string());
+            return Ok(answer);
         }
-        let code = format!("{:06}", rand::random_range(0..1_000_000u32));
-        let expires = (chrono::Utc::now()
-            + chrono::Duration::minutes(state.config.reset_code_minutes))
-        .to_rfc3339_opts(chrono::SecondsFormat::Secs, true);
+        let code = new_code();
         security::create_reset_code(
             &state.pool,
             account.id,
             &code_hash(account.id, &code),
-            &expires,
+            &code_expiry(&state),
         )
         .await?;
         let body = format!(
@@ -503,10 +745,32 @@ pub mod ssr {
             Some(&detail),
         )
         .await?;
-        Ok(RECOVERY_SENT.to_string())
+        Ok(answer)
+    }
+
+    /// Logs and counts a wrong recovery code; the answer says whether recovery is now closed.
+    async fn wrong_code(
+        state: &AppState,
+        failure: &throttle::Failure<'_>,
+        detail: &str,
+    ) -> Result<(), AppError> {
+        log_event(
+            failure.actor,
+            "recovery_code_wrong",
+            failure.student_id,
+            Some(detail),
+        )
+        .await?;
+        if throttle::note_wrong_code(state, failure).await? {
+            Err(AppError::TooManyAttempts(RECOVERY_CLOSED.to_string()))
+        } else {
+            Err(AppError::field("code", BAD_CODE))
+        }
     }
 
     const BAD_CODE: &str = "验证码错误或已失效，请重新获取";
+    const RECOVERY_CLOSED: &str = "验证码错误次数过多，今天已不能再通过邮箱找回密码。\
+         请明天再试，或联系所在学院辅导员重置密码。";
 
     pub async fn recover(
         student_no: String,
@@ -517,6 +781,11 @@ pub mod ssr {
         let state = AppState::current()?;
         let student_no = student_no.trim();
         let code = code.trim();
+        within_limits(&[
+            (limits::STUDENT_NO, student_no),
+            (limits::NEW_PASSWORD, &new),
+            (limits::CONFIRM_PASSWORD, &confirm),
+        ])?;
         let mut errors = FieldErrors::new();
         if student_no.is_empty() {
             errors.push("student_no", "请输入学号");
@@ -528,34 +797,40 @@ pub mod ssr {
             return Err(AppError::Validation(errors));
         }
         let actor = format!("student:{student_no}");
+        // Wrong codes count per 学号 across all its codes (also for 学号 that do not exist, so
+        // the answers do not tell them apart); ten in a day close recovery until staff or the
+        // next day.
+        if throttle::wrong_codes_today(&state, student_no).await?
+            >= throttle::RECOVERY_MAX_WRONG_CODES
+        {
+            return Err(AppError::TooManyAttempts(RECOVERY_CLOSED.to_string()));
+        }
         let account = students::account_by_student_no(&state.pool, student_no).await?;
         let active = match &account {
             Some(a) => security::active_reset_code(&state.pool, a.id).await?,
             None => None,
         };
-        let (Some(account), Some(active)) = (account, active) else {
-            log_event(&actor, "recovery_code_wrong", None, Some("无有效验证码")).await?;
-            return Err(AppError::field("code", BAD_CODE));
+        let addr = client_addr().unwrap_or_else(|| "unknown".to_string());
+        let failure = throttle::Failure {
+            kind: AccountKind::Student,
+            login: student_no,
+            client_addr: &addr,
+            actor: &actor,
+            student_id: account.as_ref().map(|a| a.id),
         };
-        let expired = chrono::DateTime::parse_from_rfc3339(&active.expires_at)
-            .map(|e| e <= chrono::Utc::now())
-            .unwrap_or(true);
+        let (Some(account), Some(active)) = (account.clone(), active) else {
+            return wrong_code(&state, &failure, "无有效验证码").await;
+        };
+        let is_expired = expired(&active.expires_at);
         let hash = code_hash(account.id, code);
-        if expired || active.attempts >= MAX_CODE_ATTEMPTS || hash != active.code_hash {
+        if is_expired || active.attempts >= MAX_CODE_ATTEMPTS || hash != active.code_hash {
             security::wrong_reset_code(&state.pool, active.id, MAX_CODE_ATTEMPTS).await?;
-            let detail = if expired {
+            let detail = if is_expired {
                 "验证码已过期"
             } else {
                 "验证码错误"
             };
-            log_event(
-                &actor,
-                "recovery_code_wrong",
-                Some(account.id),
-                Some(detail),
-            )
-            .await?;
-            return Err(AppError::field("code", BAD_CODE));
+            return wrong_code(&state, &failure, detail).await;
         }
         let id_number = account.id_number.clone();
         let default_password = IdNumber::parse(&id_number)
@@ -577,12 +852,18 @@ pub mod ssr {
         }
         security::set_password(&mut tx, AccountKind::Student, account.id, &new_hash, None).await?;
         security::clear_failures(&mut *tx, AccountKind::Student, &account.student_no).await?;
+        security::forget_failures(&mut *tx, AccountKind::Student, &account.student_no).await?;
         tx.commit().await?;
         log_event(&actor, "password_recovered", Some(account.id), None).await
     }
 
-    fn account_row(r: security::StudentAccountRow) -> AccountRow {
+    fn account_row(r: security::StudentAccountRow, locks: &[(String, String)]) -> AccountRow {
         AccountRow {
+            locked_from: locks
+                .iter()
+                .filter(|(login, _)| *login == r.student_no)
+                .map(|(_, addr)| addr.clone())
+                .collect(),
             id: r.id,
             student_no: r.student_no,
             name: r.name,
@@ -596,11 +877,46 @@ pub mod ssr {
     pub async fn office() -> Result<AccountOffice, AppError> {
         let staff = require_staff().await?;
         let state = AppState::current()?;
-        let locked = security::locked_students(&state.pool, staff.college_id)
+        let threshold = state.config.lockout_threshold;
+        let locks =
+            security::locked_addresses(&state.pool, AccountKind::Student, threshold).await?;
+        let locked: Vec<AccountRow> = security::locked_students(&state.pool, staff.college_id)
             .await?
             .into_iter()
-            .map(account_row)
+            .map(|r| account_row(r, &locks))
             .collect();
+        let brakes = throttle::current_brakes(&state).await?;
+        // A college sees its own students' brakes; 学校 every account and the addresses.
+        let mut slowed = Vec::new();
+        for (kind, login, failures, last_at) in brakes.accounts {
+            let visible = match (&staff.college_id, kind.as_str()) {
+                (None, _) => true,
+                (Some(college), "student") => students::account_by_student_no(&state.pool, &login)
+                    .await?
+                    .is_some_and(|a| a.college_id == Some(*college)),
+                _ => false,
+            };
+            if visible {
+                slowed.push(SlowedAccount {
+                    account: format!("{kind}:{login}"),
+                    failures,
+                    last_at,
+                });
+            }
+        }
+        let limited_addresses = if staff.college_id.is_none() {
+            brakes
+                .addresses
+                .into_iter()
+                .map(|(client_addr, failures, last_at)| LimitedAddress {
+                    client_addr,
+                    failures,
+                    last_at,
+                })
+                .collect()
+        } else {
+            Vec::new()
+        };
         let locked_staff = if staff.college_id.is_none() {
             accounts::locked_staff(&state.pool)
                 .await?
@@ -631,6 +947,8 @@ pub mod ssr {
         Ok(AccountOffice {
             college: staff.college_name,
             locked,
+            slowed,
+            limited_addresses,
             locked_staff,
             classes,
         })
@@ -668,6 +986,7 @@ pub mod ssr {
             return Err(AppError::NotFound);
         };
         security::clear_failures(&state.pool, AccountKind::Staff, &username).await?;
+        security::forget_failures(&state.pool, AccountKind::Staff, &username).await?;
         log_event(
             &staff.actor(),
             "account_unlocked",
@@ -683,6 +1002,7 @@ pub mod ssr {
     ) -> Result<ResetOutcome, AppError> {
         let staff = require_staff().await?;
         let state = AppState::current()?;
+        within_limits(&[(limits::STUDENT_NO_LIST, &student_nos)])?;
         let wanted = split_student_nos(&student_nos);
         if class_id.is_none() && wanted.is_empty() {
             return Err(AppError::field("student_nos", "请填写学号，或选择一个班级"));

@@ -78,3 +78,39 @@ pub async fn save_campaign(input: CampaignInput) -> Result<(), AppError> {
     tx.commit().await?;
     Ok(())
 }
+
+/// 首次登录须修改默认密码 (学校 staff): whether a student still on the default password (the last
+/// six characters of the 身份证号) must set their own before any other page answers.
+#[server(prefix = "/api", endpoint = "load_first_login_change")]
+pub async fn load_first_login_change() -> Result<bool, AppError> {
+    crate::server::auth::require_school_staff().await?;
+    let state = crate::server::AppState::current()?;
+    Ok(crate::server::db::campaign::force_default_change(&state.pool).await?)
+}
+
+#[server(prefix = "/api", endpoint = "set_first_login_change")]
+pub async fn set_first_login_change(on: bool) -> Result<(), AppError> {
+    use crate::server::db::{audit, begin_write, campaign};
+    let staff = crate::server::auth::require_school_staff().await?;
+    let state = crate::server::AppState::current()?;
+    let mut tx = begin_write(&state.pool).await?;
+    campaign::set_force_default_change(&mut tx, on, &staff.actor()).await?;
+    let addr = crate::server::auth::client_addr();
+    audit::record(
+        &mut *tx,
+        audit::Entry {
+            actor: &staff.actor(),
+            action: "first_login_change",
+            detail: Some(if on {
+                "首次登录须修改默认密码：开启"
+            } else {
+                "首次登录须修改默认密码：关闭"
+            }),
+            client_addr: addr.as_deref(),
+            ..Default::default()
+        },
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(())
+}

@@ -141,7 +141,7 @@ pub struct QueueRow {
     pub student_id: i64,
     pub student_no: String,
     pub name: String,
-    /// Masked: 430***********123X.
+    /// Masked: 430104************ (nothing of the last six, the default password).
     pub id_number: String,
     pub major: String,
     pub class_name: String,
@@ -378,9 +378,7 @@ mod ssr {
                     student_id: r.student_id,
                     student_no: r.student_no,
                     name: r.name,
-                    id_number: IdNumber::parse_legacy(&r.id_number)
-                        .map(|id| id.masked())
-                        .unwrap_or_else(|_| "******".into()),
+                    id_number: crate::domain::identity::mask_id_number(&r.id_number),
                     major: r.major_name,
                     class_name: r.class_name,
                     level: level_label(&r.education_level),

@@ -112,6 +112,12 @@ pub async fn save_verification(
     #[server(default)] record_version: i64,
 ) -> Result<StudentInfo, AppError> {
     let student = crate::server::auth::require_student().await?;
+    if !crate::domain::limits::is_submission_id(submission_id.trim()) {
+        return Err(AppError::field(
+            "submission_id",
+            "提交编号格式不正确，请刷新页面后重试",
+        ));
+    }
     // A resend of a save already applied answers with the state before any other check: the
     // window may have closed since, but that save counted.
     if let Some(info) = ssr::answer_if_applied(student.id, submission_id.trim()).await? {
@@ -159,7 +165,7 @@ pub async fn withdraw_verification(version: i64) -> Result<StudentInfo, AppError
 mod ssr {
     use super::*;
     use crate::domain::form::StudentContext;
-    use crate::domain::identity::IdNumber;
+    use crate::domain::identity::mask_id_number;
     use crate::domain::status::{Action, Actor, transition};
     use crate::domain::{FieldErrors, codes};
     use crate::server::auth::{StudentCaller, client_addr};
@@ -201,9 +207,7 @@ mod ssr {
             .ok_or(AppError::NotFound)?;
         let verification = verifications::find(&state.pool, student_id).await?;
         let d = &state.divisions;
-        let id_number = IdNumber::parse_legacy(&record.id_number)
-            .map(|id| id.masked())
-            .unwrap_or_else(|_| "******".to_string());
+        let id_number = mask_id_number(&record.id_number);
         let school_fields = record.display_fields(id_number.clone());
         Ok(StudentInfo {
             record: RecordView {

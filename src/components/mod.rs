@@ -120,6 +120,9 @@ pub fn TextField(
     #[prop(default = "off")] autocomplete: &'static str,
     #[prop(default = "text")] inputmode: &'static str,
     #[prop(optional)] hint: &'static str,
+    /// The longest value the server accepts (`domain::limits`): the browser stops there too.
+    #[prop(optional)]
+    maxlength: Option<usize>,
 ) -> impl IntoView {
     let message = move || errors.with(|e| e.get(name).map(str::to_string));
     view! {
@@ -131,6 +134,7 @@ pub fn TextField(
                 type=kind
                 autocomplete=autocomplete
                 inputmode=inputmode
+                maxlength=maxlength
                 aria-invalid=move || message().is_some().to_string()
                 prop:value=move || value.get()
                 on:input=move |ev| value.set(event_target_value(&ev))

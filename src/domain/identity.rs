@@ -137,10 +137,30 @@ impl IdNumber {
         self.0[12..].to_owned()
     }
 
-    /// For lists and logs: first 3 and last 4 characters visible.
+    /// For lists, logs and the student's own page: see [`mask_id_number`].
     pub fn masked(&self) -> String {
-        format!("{}{}{}", &self.0[..3], "*".repeat(11), &self.0[14..])
+        mask_id_number(&self.0)
     }
+}
+
+/// How many leading characters of a 身份证号 a mask keeps: the 6-digit area code (where the
+/// student is registered), which with the name tells two students apart for a counselor. The last
+/// six characters are the default password, so no mask may show any of them.
+const MASK_KEEPS: usize = 6;
+
+/// The one mask of a 身份证号 everywhere it is not shown in full: `430104************`. Values
+/// that are not a full number (legacy rows, typos) keep at most the first half, never the tail.
+pub fn mask_id_number(raw: &str) -> String {
+    let chars: Vec<char> = raw.trim().chars().collect();
+    if chars.is_empty() {
+        return String::new();
+    }
+    let keep = MASK_KEEPS.min(chars.len() / 2);
+    chars[..keep]
+        .iter()
+        .copied()
+        .chain(std::iter::repeat_n('*', chars.len() - keep))
+        .collect()
 }
 
 /// A `yyyymmdd` birth date that exists, is not before 1900 and not after `today`.
@@ -189,13 +209,22 @@ mod tests {
     }
 
     #[test]
+    fn masks_never_show_the_default_password() {
+        assert_eq!(mask_id_number("43010420010315001X"), "430104************");
+        assert_eq!(mask_id_number("1234"), "12**");
+        assert_eq!(mask_id_number(""), "");
+        let short = mask_id_number("4301042001");
+        assert_eq!(short, "43010*****");
+    }
+
+    #[test]
     fn parses_valid_numbers_and_uppercases_x() {
         let id = IdNumber::parse_on("11010519491231002x", today()).unwrap();
         assert_eq!(id.as_str(), "11010519491231002X");
         assert_eq!(id.birth_date(), day(1949, 12, 31));
         assert_eq!(id.gender_code(), "2");
         assert_eq!(id.default_password(), "31002X");
-        assert_eq!(id.masked(), "110***********002X");
+        assert_eq!(id.masked(), "110105************");
         assert_eq!(id.masked().chars().count(), 18);
     }
 
@@ -343,6 +372,9 @@ mod tests {
             let odd = (body.as_bytes()[16] - b'0') % 2 == 1;
             prop_assert_eq!(id.gender_code(), if odd { "1" } else { "2" });
             prop_assert_eq!(id.masked().chars().count(), 18);
+            // Nothing of the default password (the last six) shows through the mask.
+            prop_assert!(id.masked().ends_with("******"));
+            prop_assert_eq!(&id.masked()[..6], &raw[..6]);
             prop_assert_eq!(IdNumber::parse_on(&raw.to_lowercase(), today()), Ok(id));
         }
 

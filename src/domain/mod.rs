@@ -10,6 +10,7 @@ mod errors;
 pub mod export;
 pub mod form;
 pub mod identity;
+pub mod limits;
 pub mod origin;
 pub mod papers;
 pub mod password;

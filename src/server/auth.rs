@@ -3,77 +3,30 @@
 use super::AppState;
 use super::db::security::{self, AccountKind};
 use super::db::{accounts, accounts::SessionOwner, audit, students};
+use super::throttle;
+use crate::domain::limits;
 use crate::error::AppError;
-use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
-use argon2::{Algorithm, Argon2, Params, Version};
 use http::header::{COOKIE, SET_COOKIE};
 use http::{HeaderValue, request::Parts};
 use sha2::{Digest, Sha256};
-use std::sync::OnceLock;
 
 pub const SESSION_COOKIE: &str = "sy_session";
 
-/// argon2id with the OWASP minimum: 19 MiB, 2 passes, 1 lane.
-fn hasher() -> Argon2<'static> {
-    Argon2::new(
-        Algorithm::Argon2id,
-        Version::V0x13,
-        Params::new(19_456, 2, 1, None).expect("valid argon2 parameters"),
-    )
-}
-
-fn hash_blocking(password: &str) -> Result<String, argon2::password_hash::Error> {
-    let salt_bytes: [u8; 16] = rand::random();
-    let salt = SaltString::encode_b64(&salt_bytes)?;
-    Ok(hasher()
-        .hash_password(password.as_bytes(), &salt)?
-        .to_string())
-}
-
-/// A hash of nothing in particular, verified when an account is unknown or still on its default
-/// password, so that the answer takes as long as for a real account.
-fn dummy_hash() -> &'static str {
-    static DUMMY: OnceLock<String> = OnceLock::new();
-    DUMMY.get_or_init(|| hash_blocking("not-a-password").expect("hashing a constant works"))
-}
-
+/// Hashes a new password (capped like every hash, see `passwords`).
 pub async fn hash_password(password: String) -> Result<String, AppError> {
-    tokio::task::spawn_blocking(move || hash_blocking(&password))
-        .await
-        .map_err(|e| {
-            tracing::error!(error = %e, "password hashing task failed");
-            AppError::Internal
-        })?
-        .map_err(|e| {
-            tracing::error!(error = %e, "password hashing failed");
-            AppError::Internal
-        })
+    AppState::current()?.hashing.hash(password).await
 }
 
-/// Checks `password` against `stored`; with no stored hash, against `fallback` (the default
-/// password), always spending one argon2 verification.
+/// Checks a password against the stored hash (or the default password when there is none).
 pub async fn verify_password(
     stored: Option<String>,
     fallback: Option<String>,
     password: String,
-) -> bool {
-    tokio::task::spawn_blocking(move || {
-        let hash = stored.as_deref().unwrap_or_else(|| dummy_hash());
-        let hashed_ok = PasswordHash::new(hash)
-            .map(|h| hasher().verify_password(password.as_bytes(), &h).is_ok())
-            .unwrap_or(false);
-        match (stored, fallback) {
-            (Some(_), _) => hashed_ok,
-            (None, Some(default)) => constant_time_eq(default.as_bytes(), password.as_bytes()),
-            (None, None) => false,
-        }
-    })
-    .await
-    .unwrap_or(false)
-}
-
-fn constant_time_eq(a: &[u8], b: &[u8]) -> bool {
-    a.len() == b.len() && a.iter().zip(b).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
+) -> Result<bool, AppError> {
+    AppState::current()?
+        .hashing
+        .verify(stored, fallback, password)
+        .await
 }
 
 fn new_token() -> String {
@@ -106,36 +59,46 @@ fn session_token(parts: &Parts) -> Option<String> {
         .filter(|v| v.len() == 64 && v.bytes().all(|b| b.is_ascii_hexdigit()))
 }
 
-/// The caller's network address, for the audit log and the wrong-password counters. Behind a
-/// reverse proxy (`SHENGYUAN_TRUST_PROXY=1`) it is the last address the proxy appended to
-/// `X-Forwarded-For`; otherwise the peer of the TCP connection.
+/// The caller's network address, for the audit log and the brakes on wrong passwords.
 pub fn client_addr() -> Option<String> {
     let parts = request_parts()?;
-    let trust_proxy = leptos::prelude::use_context::<AppState>()
-        .map(|s| s.config.trust_proxy)
-        .unwrap_or(false);
-    client_addr_of(&parts, trust_proxy)
+    let state = leptos::prelude::use_context::<AppState>()?;
+    client_addr_of(&parts, &state.config)
 }
 
-/// The client address of a request's `parts` (for plain axum handlers as well).
-pub fn client_addr_of(parts: &Parts, trust_proxy: bool) -> Option<String> {
-    if trust_proxy
-        && let Some(forwarded) = parts
-            .headers
-            .get_all("x-forwarded-for")
-            .iter()
-            .filter_map(|v| v.to_str().ok())
-            .flat_map(|v| v.split(','))
-            .map(str::trim)
-            .filter(|v| v.parse::<std::net::IpAddr>().is_ok())
-            .last()
-    {
-        return Some(forwarded.to_string());
-    }
+/// The TCP peer of a request.
+pub fn peer_of(parts: &Parts) -> Option<std::net::IpAddr> {
     parts
         .extensions
         .get::<axum::extract::ConnectInfo<std::net::SocketAddr>>()
-        .map(|info| info.0.ip().to_string())
+        .map(|info| info.0.ip())
+}
+
+/// The client address of a request's `parts` (for plain axum handlers as well): the TCP peer,
+/// unless the peer is a trusted proxy (`SHENGYUAN_TRUSTED_PROXIES`); then the right-most
+/// `X-Forwarded-For` entry that is not itself a trusted proxy. Entries further left were written
+/// by the client and prove nothing.
+pub fn client_addr_of(parts: &Parts, config: &super::Config) -> Option<String> {
+    let peer = peer_of(parts)?;
+    if !config.is_trusted_proxy(peer) {
+        return Some(peer.to_string());
+    }
+    let hops: Vec<std::net::IpAddr> = parts
+        .headers
+        .get_all("x-forwarded-for")
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(','))
+        .filter_map(|v| v.trim().parse().ok())
+        .collect();
+    let client = hops
+        .iter()
+        .rev()
+        .find(|hop| !config.is_trusted_proxy(**hop))
+        .or(hops.first())
+        .copied()
+        .unwrap_or(peer);
+    Some(client.to_string())
 }
 
 fn set_cookie(value: String) {
@@ -363,11 +326,21 @@ fn require_present(field: &str, value: &str, message: &str) -> Result<(), AppErr
     }
 }
 
+/// Refuses (naming the field) any value over its length limit, before anything is stored.
+pub fn within_limits(values: &[(limits::Limit, &str)]) -> Result<(), AppError> {
+    let errors = limits::check_all(values);
+    if errors.is_empty() {
+        Ok(())
+    } else {
+        Err(AppError::Validation(errors))
+    }
+}
+
 /// What a login attempt needs to know about the account it names (if it exists).
 struct LoginTarget {
     kind: AccountKind,
     login: String,
-    account: Option<(i64, Option<i64>, bool)>, // (id, student id for the log, locked)
+    account: Option<(i64, Option<i64>)>, // (id, student id for the log)
     stored_hash: Option<String>,
     default_password: Option<String>,
     must_change_password: bool,
@@ -377,17 +350,17 @@ struct LoginTarget {
 fn locked_message(kind: AccountKind, threshold: i64) -> String {
     match kind {
         AccountKind::Student => format!(
-            "账号已锁定：密码连续输错 {threshold} 次。请联系所在学院的辅导员（学院管理员）解锁，\
+            "账号已锁定（在当前网络）：密码连续输错 {threshold} 次。请联系所在学院的辅导员（学院管理员）解锁，\
              或使用“忘记密码”通过已绑定的邮箱重设密码。"
         ),
-        AccountKind::Staff => {
-            format!("账号已锁定：密码连续输错 {threshold} 次。请联系招生就业处（学校管理员）解锁。")
-        }
+        AccountKind::Staff => format!(
+            "账号已锁定（在当前网络）：密码连续输错 {threshold} 次。请联系招生就业处（学校管理员）解锁。"
+        ),
     }
 }
 
-/// The common part of both logins: lock check, password check, counters, audit, session.
-/// Returns whether the account must change its password now.
+/// The common part of both logins: the brakes (see `throttle`), the pair's lock, the password
+/// check, counters, audit, session. Returns whether the account must change its password now.
 async fn attempt_login(
     state: &AppState,
     target: LoginTarget,
@@ -396,10 +369,10 @@ async fn attempt_login(
     let addr = client_addr().unwrap_or_else(|| "unknown".to_string());
     let actor = format!("{}:{}", target.kind.as_str(), target.login);
     let threshold = state.config.lockout_threshold;
+    let student_id = target.account.and_then(|(_, student)| student);
     let log = |action: &'static str, detail: Option<String>| {
         let actor = actor.clone();
         let addr = addr.clone();
-        let student_id = target.account.and_then(|(_, student, _)| student);
         let pool = state.pool.clone();
         async move {
             audit::record(
@@ -416,31 +389,27 @@ async fn attempt_login(
             .await
         }
     };
-    // Locked: an account with a lock, or an unknown name that has had as many failures (so the
-    // answer does not tell whether the account exists). Unknown names' counters age out.
-    let since = (chrono::Utc::now() - chrono::Duration::hours(24))
-        .to_rfc3339_opts(chrono::SecondsFormat::Secs, true);
-    let locked = match target.account {
-        Some((_, _, locked)) => locked,
-        None => {
-            security::max_failures(&state.pool, target.kind, &target.login, &since).await?
-                >= threshold
-        }
-    };
+    // Too many failures lately (this account from anywhere, or anything from this address):
+    // refused before a hash is spent, and not counted as a failure.
+    throttle::check_password_attempt(state, target.kind, &target.login, &addr).await?;
+    // The lock belongs to this (account, address) pair; unknown names are locked alike, so the
+    // answer does not tell whether an account exists.
+    let locked = security::pair_failures(&state.pool, target.kind, &target.login, &addr).await?
+        >= threshold;
     // Always one argon2 verification, so a locked or unknown account answers as slowly.
     let ok = verify_password(
         target.stored_hash.clone(),
         target.default_password.clone(),
         password.to_string(),
     )
-    .await;
+    .await?;
     if locked {
         log("login_refused_locked", None).await?;
-        return Err(AppError::Rejected(locked_message(target.kind, threshold)));
+        return Err(AppError::Locked(locked_message(target.kind, threshold)));
     }
     match target.account {
-        Some((id, _, _)) if ok => {
-            security::reset_counters(&state.pool, target.kind, id, &target.login).await?;
+        Some((id, _)) if ok => {
+            security::reset_counters(&state.pool, target.kind, id, &target.login, &addr).await?;
             let owner = match target.kind {
                 AccountKind::Student => SessionOwner::Student(id),
                 AccountKind::Staff => SessionOwner::Staff(id),
@@ -452,21 +421,32 @@ async fn attempt_login(
         account => {
             let failures =
                 security::record_failure(&state.pool, target.kind, &target.login, &addr).await?;
+            throttle::note_password_failure(
+                state,
+                &throttle::Failure {
+                    kind: target.kind,
+                    login: &target.login,
+                    client_addr: &addr,
+                    actor: &actor,
+                    student_id,
+                },
+            )
+            .await?;
             log("login_failed", Some(format!("连续第 {failures} 次"))).await?;
             if failures >= threshold {
-                if let Some((id, _, _)) = account {
+                if let Some((id, _)) = account {
                     security::lock(&state.pool, target.kind, id, failures).await?;
                     log(
                         "account_locked",
-                        Some(format!("密码连续输错 {failures} 次")),
+                        Some(format!("在地址 {addr} 密码连续输错 {failures} 次")),
                     )
                     .await?;
                 }
-                return Err(AppError::Rejected(locked_message(target.kind, threshold)));
+                return Err(AppError::Locked(locked_message(target.kind, threshold)));
             }
             let left = threshold - failures;
             Err(AppError::Rejected(format!(
-                "{WRONG_CREDENTIALS}（再错 {left} 次账号将被锁定）"
+                "{WRONG_CREDENTIALS}（再错 {left} 次账号将在当前网络被锁定）"
             )))
         }
     }
@@ -478,13 +458,12 @@ pub async fn login_student(student_no: &str, password: &str) -> Result<bool, App
     let student_no = student_no.trim();
     require_present("student_no", student_no, "请输入学号")?;
     require_present("password", password, "请输入密码")?;
+    within_limits(&[(limits::STUDENT_NO, student_no), (limits::PASSWORD, password)])?;
     let account = students::account_by_student_no(&state.pool, student_no).await?;
     let target = LoginTarget {
         kind: AccountKind::Student,
         login: student_no.to_string(),
-        account: account
-            .as_ref()
-            .map(|a| (a.id, Some(a.id), a.locked_at.is_some())),
+        account: account.as_ref().map(|a| (a.id, Some(a.id))),
         stored_hash: account.as_ref().and_then(|a| a.password_hash.clone()),
         default_password: account.as_ref().and_then(|a| {
             crate::domain::identity::IdNumber::parse(&a.id_number)
@@ -502,13 +481,12 @@ pub async fn login_staff(username: &str, password: &str) -> Result<bool, AppErro
     let username = username.trim();
     require_present("username", username, "请输入用户名")?;
     require_present("password", password, "请输入密码")?;
+    within_limits(&[(limits::USERNAME, username), (limits::PASSWORD, password)])?;
     let account = accounts::staff_by_username(&state.pool, username).await?;
     let target = LoginTarget {
         kind: AccountKind::Staff,
         login: username.to_string(),
-        account: account
-            .as_ref()
-            .map(|a| (a.id, None, a.locked_at.is_some())),
+        account: account.as_ref().map(|a| (a.id, None)),
         stored_hash: account.as_ref().map(|a| a.password_hash.clone()),
         default_password: None,
         must_change_password: account.as_ref().is_some_and(|a| a.must_change_password),
@@ -542,13 +520,6 @@ pub async fn logout() -> Result<(), AppError> {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn constant_time_compare_matches_equality() {
-        assert!(constant_time_eq(b"12345X", b"12345X"));
-        assert!(!constant_time_eq(b"12345X", b"12345x"));
-        assert!(!constant_time_eq(b"1234", b"12345"));
-    }
 
     #[test]
     fn token_hash_is_sha256_hex() {

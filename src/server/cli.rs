@@ -9,6 +9,7 @@ const USAGE: &str = "用法:
   shengyuan export <文件.xlsx|.csv>          导出全部学生的上报数据（国家代码）
   shengyuan add-staff <用户名> (--school | --college <院系名称>) [--name <姓名>]
                                             新建或更新教师账号，密码取自环境变量 SHENGYUAN_PASSWORD
+  shengyuan first-login-change (on | off)   首次登录须修改默认密码（活动设置中的开关，默认开启）
   shengyuan demo [--students <人数>] [--seed <种子>] [--csv <文件>]
                                             生成演示届别（学生、院系、教师账号）；给出 --csv 时只写出名单文件
 环境变量: DATABASE_URL（默认 sqlite://data/shengyuan.db）、LEPTOS_SITE_ADDR、RUST_LOG";
@@ -129,6 +130,26 @@ async fn run(args: Vec<String>) -> Result<(), String> {
                 college
                     .map(|c| format!("学院：{c}"))
                     .unwrap_or_else(|| "学校".to_string())
+            );
+            Ok(())
+        }
+        Some("first-login-change") => {
+            let on = match args.get(1).map(String::as_str) {
+                Some("on") => true,
+                Some("off") => false,
+                _ => return Err(format!("请给出 on 或 off\n{USAGE}")),
+            };
+            let pool = db::connect(&config.database_url).await?;
+            let mut tx = db::begin_write(&pool)
+                .await
+                .map_err(|e| format!("数据库错误：{e}"))?;
+            db::campaign::set_force_default_change(&mut tx, on, "system:cli")
+                .await
+                .map_err(|e| format!("数据库错误：{e}"))?;
+            tx.commit().await.map_err(|e| format!("数据库错误：{e}"))?;
+            println!(
+                "首次登录须修改默认密码：{}",
+                if on { "已开启" } else { "已关闭" }
             );
             Ok(())
         }

@@ -16,8 +16,10 @@ pub struct Config {
     pub session_max_hours: i64,
     /// Consecutive wrong passwords that lock an account (`SHENGYUAN_LOCKOUT_THRESHOLD`, default 5).
     pub lockout_threshold: i64,
-    /// `SHENGYUAN_TRUST_PROXY=1`: take the client address from `X-Forwarded-For` (behind nginx).
-    pub trust_proxy: bool,
+    /// `SHENGYUAN_TRUSTED_PROXIES`: the reverse proxies (addresses or CIDRs, comma-separated)
+    /// whose `X-Forwarded-For` / `-Host` / `-Proto` are believed. `SHENGYUAN_TRUST_PROXY=1`
+    /// alone means a proxy on this machine (127.0.0.1, ::1). Empty: no header is believed.
+    pub trusted_proxies: Vec<ipnet::IpNet>,
     /// `SHENGYUAN_SMTP_URL`, e.g. `smtps://user:password@smtp.example.edu.cn:465`; without it
     /// e-mails are written to the outbox folder instead of being sent.
     pub smtp_url: Option<String>,
@@ -33,7 +35,41 @@ pub const DEFAULT_MAIL_FROM: &str = "生源信息采集核对 <noreply@localhost
 
 pub const DEFAULT_DATABASE_URL: &str = "sqlite://data/shengyuan.db";
 
+/// The trusted proxies from `SHENGYUAN_TRUSTED_PROXIES` (entries that do not parse are reported
+/// and left out), or the loopback addresses when only `SHENGYUAN_TRUST_PROXY=1` is set.
+fn trusted_proxies(list: Option<&str>, trust_local: bool) -> Vec<ipnet::IpNet> {
+    match list {
+        Some(list) => list
+            .split([',', ' '])
+            .map(str::trim)
+            .filter(|s| !s.is_empty())
+            .filter_map(|entry| {
+                let parsed = entry.parse::<ipnet::IpNet>().ok().or_else(|| {
+                    entry
+                        .parse::<std::net::IpAddr>()
+                        .ok()
+                        .map(ipnet::IpNet::from)
+                });
+                if parsed.is_none() {
+                    eprintln!("SHENGYUAN_TRUSTED_PROXIES: {entry} is not an address or CIDR, ignored");
+                }
+                parsed
+            })
+            .collect(),
+        None if trust_local => vec![
+            "127.0.0.0/8".parse().expect("a CIDR"),
+            "::1/128".parse().expect("a CIDR"),
+        ],
+        None => Vec::new(),
+    }
+}
+
 impl Config {
+    /// Whether forwarding headers from `peer` are believed.
+    pub fn is_trusted_proxy(&self, peer: std::net::IpAddr) -> bool {
+        self.trusted_proxies.iter().any(|net| net.contains(&peer))
+    }
+
     pub fn from_env() -> Self {
         let var = |name: &str| std::env::var(name).ok().filter(|v| !v.trim().is_empty());
         let number = |name: &str, default: i64| {
@@ -54,9 +90,12 @@ impl Config {
             session_idle_minutes: number("SHENGYUAN_SESSION_IDLE_MINUTES", 30),
             session_max_hours: number("SHENGYUAN_SESSION_MAX_HOURS", 12),
             lockout_threshold: number("SHENGYUAN_LOCKOUT_THRESHOLD", 5),
-            trust_proxy: matches!(
-                var("SHENGYUAN_TRUST_PROXY").as_deref(),
-                Some("1" | "true" | "yes")
+            trusted_proxies: trusted_proxies(
+                var("SHENGYUAN_TRUSTED_PROXIES").as_deref(),
+                matches!(
+                    var("SHENGYUAN_TRUST_PROXY").as_deref(),
+                    Some("1" | "true" | "yes")
+                ),
             ),
             smtp_url: var("SHENGYUAN_SMTP_URL"),
             mail_from: var("SHENGYUAN_MAIL_FROM").unwrap_or_else(|| DEFAULT_MAIL_FROM.to_string()),
@@ -79,7 +118,7 @@ impl Config {
             session_idle_minutes: 30,
             session_max_hours: 12,
             lockout_threshold: 5,
-            trust_proxy: false,
+            trusted_proxies: Vec::new(),
             smtp_url: None,
             mail_from: DEFAULT_MAIL_FROM.to_string(),
             outbox_dir: std::path::Path::new(database_url.trim_start_matches("sqlite://"))

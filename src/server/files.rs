@@ -35,7 +35,7 @@ pub async fn staff_of(
         Some(Caller::Staff(s)) => s.actor(),
         Some(Caller::Student(s)) => s.actor(),
     };
-    let addr = client_addr_of(parts, state.config.trust_proxy);
+    let addr = client_addr_of(parts, &state.config);
     let _ = audit::record(
         &state.pool,
         audit::Entry {
@@ -169,7 +169,7 @@ pub async fn national_export(State(state): State<AppState>, request: Request) ->
         None => "全校".to_string(),
     };
     let base = format!("{cohort}毕业生生源信息-{scope}-{}", today.format("%Y%m%d"));
-    let addr = client_addr_of(&parts, state.config.trust_proxy);
+    let addr = client_addr_of(&parts, &state.config);
     let _ = audit::record(
         &state.pool,
         audit::Entry {

@@ -39,6 +39,7 @@ pub async fn build_state(
         pool,
         config: Arc::new(config),
         divisions: Arc::new(divisions),
+        hashing: Arc::new(super::passwords::HashLimiter::for_this_machine()),
     })
 }
 
@@ -109,7 +110,10 @@ pub fn router(state: AppState) -> Router {
         ));
     uploads
         .merge(pages)
-        .layer(axum::middleware::from_fn(same_origin_writes))
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            same_origin_writes,
+        ))
         .layer(header_layer(header::X_CONTENT_TYPE_OPTIONS, "nosniff"))
         .layer(header_layer(header::REFERRER_POLICY, "same-origin"))
         .layer(header_layer(header::X_FRAME_OPTIONS, "DENY"))
@@ -117,10 +121,11 @@ pub fn router(state: AppState) -> Router {
         .with_state(state)
 }
 
-/// Refuses state-changing requests sent by another site (CSRF): a browser marks them with
-/// `Sec-Fetch-Site: cross-site` or an `Origin` whose host is not ours. Requests without either
-/// header (command-line clients, old browsers) rely on the SameSite session cookie.
+/// Refuses state-changing requests that a browser did not send from this site (CSRF): every
+/// write must carry `Sec-Fetch-Site: same-origin` or an `Origin` equal to ours (scheme, host and
+/// port), and neither may point elsewhere. Scripts send an `Origin` like a browser does.
 async fn same_origin_writes(
+    axum::extract::State(state): axum::extract::State<AppState>,
     request: axum::extract::Request,
     next: axum::middleware::Next,
 ) -> axum::response::Response {
@@ -129,21 +134,79 @@ async fn same_origin_writes(
         *request.method(),
         http::Method::GET | http::Method::HEAD | http::Method::OPTIONS
     );
-    if !safe {
-        let headers = request.headers();
-        let text = |name: HeaderName| headers.get(name).and_then(|v| v.to_str().ok());
-        let cross_site = text(HeaderName::from_static("sec-fetch-site")) == Some("cross-site");
-        let foreign_origin = text(header::ORIGIN).is_some_and(|origin| {
-            let origin_host = origin.split_once("://").map(|(_, rest)| rest).unwrap_or("");
-            let host = text(HeaderName::from_static("x-forwarded-host")).or(text(header::HOST));
-            host != Some(origin_host)
-        });
-        if cross_site || foreign_origin {
-            tracing::warn!(method = %request.method(), path = %request.uri().path(), "cross-site write refused");
-            return (http::StatusCode::FORBIDDEN, "跨站请求已被拒绝").into_response();
-        }
+    if !safe && !is_same_origin(&request, &state.config) {
+        tracing::warn!(method = %request.method(), path = %request.uri().path(), "cross-site write refused");
+        return (http::StatusCode::FORBIDDEN, "跨站请求已被拒绝").into_response();
     }
     next.run(request).await
+}
+
+fn is_same_origin(request: &axum::extract::Request, config: &Config) -> bool {
+    let headers = request.headers();
+    let text = |name: &str| headers.get(name).and_then(|v| v.to_str().ok());
+    let fetch_site = text("sec-fetch-site");
+    let origin = text("origin");
+    if fetch_site.is_some_and(|site| site != "same-origin") {
+        return false;
+    }
+    match origin {
+        Some(origin) => origin_of(origin) == Some(our_origin(request, config)),
+        // A browser that sends Sec-Fetch-Site: same-origin but no Origin (none do for POST today).
+        None => fetch_site.is_some(),
+    }
+}
+
+/// `(scheme, host, port)` of an `Origin` header, lower-cased, the port spelled out.
+fn origin_of(origin: &str) -> Option<(String, String, u16)> {
+    let (scheme, rest) = origin.split_once("://")?;
+    let scheme = scheme.to_ascii_lowercase();
+    let default_port = match scheme.as_str() {
+        "http" => 80,
+        "https" => 443,
+        _ => return None,
+    };
+    let (host, port) = split_host_port(rest.trim_end_matches('/'), default_port)?;
+    Some((scheme, host, port))
+}
+
+fn split_host_port(authority: &str, default_port: u16) -> Option<(String, u16)> {
+    if authority.is_empty() || authority.contains(['/', '@']) {
+        return None;
+    }
+    // `[::1]:3000`, `example.edu.cn`, `127.0.0.1:3000`
+    let (host, port) = match authority.rsplit_once(':') {
+        Some((host, port)) if !host.ends_with(':') && port.bytes().all(|b| b.is_ascii_digit()) => {
+            (host, port.parse().ok()?)
+        }
+        _ => (authority, default_port),
+    };
+    Some((host.to_ascii_lowercase(), port))
+}
+
+/// Where this server is reached: `Host`, scheme from the configuration (`https` with secure
+/// cookies) — or, from a trusted proxy only, `X-Forwarded-Host` / `X-Forwarded-Proto`.
+fn our_origin(request: &axum::extract::Request, config: &Config) -> (String, String, u16) {
+    let headers = request.headers();
+    let text = |name: &str| {
+        headers
+            .get(name)
+            .and_then(|v| v.to_str().ok())
+            .map(|v| v.split(',').next().unwrap_or("").trim().to_string())
+    };
+    let trusted = request
+        .extensions()
+        .get::<axum::extract::ConnectInfo<SocketAddr>>()
+        .is_some_and(|info| config.is_trusted_proxy(info.0.ip()));
+    let forwarded = |name: &str| if trusted { text(name) } else { None };
+    let scheme = forwarded("x-forwarded-proto")
+        .map(|p| p.to_ascii_lowercase())
+        .unwrap_or_else(|| if config.secure_cookies { "https" } else { "http" }.to_string());
+    let default_port = if scheme == "https" { 443 } else { 80 };
+    let host = forwarded("x-forwarded-host")
+        .or_else(|| text("host"))
+        .and_then(|h| split_host_port(&h, default_port))
+        .unwrap_or_default();
+    (scheme, host.0, host.1)
 }
 
 fn header_layer(name: HeaderName, value: &'static str) -> SetResponseHeaderLayer<HeaderValue> {
@@ -160,6 +223,22 @@ pub async fn serve(state: AppState, addr: SocketAddr) -> Result<(), String> {
         });
     tracing::info!("listening on http://{addr}");
     println!("Shengyuan 正在运行: http://{addr}");
+    if state.config.smtp_url.is_none() {
+        tracing::warn!(
+            outbox = %state.config.outbox_dir.display(),
+            "SHENGYUAN_SMTP_URL is not set: no e-mail reaches anyone (messages go to the outbox \
+             folder and are removed when their code expires); 忘记密码 says so"
+        );
+    }
+    // Housekeeping once a minute: expired recovery codes leave the outbox.
+    let config = state.config.clone();
+    tokio::spawn(async move {
+        let mut tick = tokio::time::interval(std::time::Duration::from_secs(60));
+        loop {
+            tick.tick().await;
+            super::mail::sweep_outbox(&config);
+        }
+    });
     axum::serve(
         listener,
         router(state).into_make_service_with_connect_info::<SocketAddr>(),

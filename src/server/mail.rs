@@ -42,12 +42,13 @@ async fn send_smtp(config: &Config, url: &str, mail: Mail<'_>) -> Result<(), Str
     Ok(())
 }
 
-/// `<outbox>/<UTC time>-<random>.eml`, readable with any text editor or mail program.
+/// `<outbox>/<UTC time>-<random>.eml`, readable with any text editor or mail program — by the
+/// service user only (the folder is 0700, each file 0600), and removed once the code it carries
+/// has expired.
 async fn write_outbox(config: &Config, mail: Mail<'_>) -> Result<(), String> {
     let dir = &config.outbox_dir;
-    tokio::fs::create_dir_all(dir)
-        .await
-        .map_err(|e| format!("outbox {}: {e}", dir.display()))?;
+    super::private_dir(dir)?;
+    sweep_outbox(config);
     let now = chrono::Utc::now();
     let suffix: u32 = rand::random();
     let path = dir.join(format!(
@@ -63,9 +64,41 @@ async fn write_outbox(config: &Config, mail: Mail<'_>) -> Result<(), String> {
         mail.subject,
         mail.body.replace('\n', "\r\n")
     );
-    tokio::fs::write(&path, text)
-        .await
-        .map_err(|e| format!("outbox {}: {e}", path.display()))?;
+    write_private(&path, text.as_bytes()).map_err(|e| format!("outbox {}: {e}", path.display()))?;
     tracing::info!(path = %path.display(), "e-mail written to the outbox (no SMTP configured)");
     Ok(())
+}
+
+fn write_private(path: &std::path::Path, bytes: &[u8]) -> std::io::Result<()> {
+    use std::io::Write;
+    use std::os::unix::fs::OpenOptionsExt;
+    let mut file = std::fs::OpenOptions::new()
+        .write(true)
+        .create_new(true)
+        .mode(0o600)
+        .open(path)?;
+    file.write_all(bytes)
+}
+
+/// Removes outbox messages older than a code lives: what they carry is of no use any more, and
+/// a recovery code must not lie around in plain text.
+pub fn sweep_outbox(config: &Config) {
+    let lifetime = std::time::Duration::from_secs(config.reset_code_minutes.max(1) as u64 * 60);
+    let Ok(entries) = std::fs::read_dir(&config.outbox_dir) else {
+        return;
+    };
+    for entry in entries.flatten() {
+        let path = entry.path();
+        let old = entry
+            .metadata()
+            .and_then(|m| m.modified())
+            .ok()
+            .and_then(|t| t.elapsed().ok())
+            .is_some_and(|age| age > lifetime);
+        if old && path.extension().is_some_and(|e| e == "eml") {
+            if let Err(e) = std::fs::remove_file(&path) {
+                tracing::warn!(path = %path.display(), error = %e, "an expired outbox message could not be removed");
+            }
+        }
+    }
 }

@@ -13,8 +13,10 @@ pub mod http;
 pub mod mail;
 pub mod offline;
 pub mod papers;
+pub mod passwords;
 pub mod roster;
 pub mod spreadsheet;
+pub mod throttle;
 pub mod windows;
 
 use axum::extract::FromRef;
@@ -33,6 +35,8 @@ pub struct AppState {
     pub pool: SqlitePool,
     pub config: Arc<Config>,
     pub divisions: Arc<Divisions>,
+    /// Caps the argon2 hashes running at once (19 MiB each).
+    pub hashing: Arc<passwords::HashLimiter>,
 }
 
 impl AppState {
@@ -48,4 +52,14 @@ impl AppState {
 /// The current time as stored in the database (RFC 3339, UTC, seconds).
 pub fn now() -> String {
     chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Secs, true)
+}
+
+/// Creates `dir` when missing and makes it the service user's alone (0700): the database and
+/// the outbox hold personal data and one-time codes.
+pub fn private_dir(dir: &std::path::Path) -> Result<(), String> {
+    use std::os::unix::fs::PermissionsExt;
+    std::fs::create_dir_all(dir)
+        .map_err(|e| format!("cannot create folder {}: {e}", dir.display()))?;
+    std::fs::set_permissions(dir, std::fs::Permissions::from_mode(0o700))
+        .map_err(|e| format!("cannot restrict folder {}: {e}", dir.display()))
 }

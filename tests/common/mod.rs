@@ -65,6 +65,9 @@ impl TestApp {
         )
         .await
         .expect("other college staff");
+        // Most tests log fixture students in with their default passwords and go on; the
+        // forced first change (on by default) is tested on its own.
+        set_first_login_change(&state, false).await;
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
             .await
             .expect("bind");
@@ -85,14 +88,36 @@ impl TestApp {
         }
     }
 
+    /// A cookie-keeping client whose writes carry this site's `Origin`, as a browser's do.
     pub fn client(&self) -> Client {
+        self.client_with(reqwest::header::HeaderMap::new())
+    }
+
+    /// A client seen as coming from `addr`: its requests carry the `X-Forwarded-For` a reverse
+    /// proxy would add (the app must trust 127.0.0.1 as a proxy for it to count).
+    pub fn client_from(&self, addr: &str) -> Client {
+        let mut headers = reqwest::header::HeaderMap::new();
+        headers.insert(
+            "x-forwarded-for",
+            reqwest::header::HeaderValue::from_str(addr).expect("address"),
+        );
+        self.client_with(headers)
+    }
+
+    fn client_with(&self, mut headers: reqwest::header::HeaderMap) -> Client {
+        let base = format!("http://{}", self.addr);
+        headers.insert(
+            reqwest::header::ORIGIN,
+            reqwest::header::HeaderValue::from_str(&base).expect("origin"),
+        );
         Client {
-            base: format!("http://{}", self.addr),
             http: reqwest::Client::builder()
+                .default_headers(headers)
                 .cookie_store(true)
                 .redirect(reqwest::redirect::Policy::none())
                 .build()
                 .expect("client"),
+            base,
         }
     }
 
@@ -293,9 +318,10 @@ impl Client {
         submission_id: &str,
     ) -> Result<serde_json::Value, AppError> {
         let mut fields: Vec<(&str, &str)> = form.iter().map(|(k, v)| (*k, v.as_str())).collect();
+        let submission_id = submission_uuid(submission_id);
         fields.push(("intent", intent));
         fields.push(("version", version));
-        fields.push(("submission_id", submission_id));
+        fields.push(("submission_id", &submission_id));
         self.call("save_verification", &fields).await
     }
 }
@@ -381,4 +407,72 @@ impl Client {
                 .unwrap_or_else(|e| panic!("error body {text:?}: {e}")))
         }
     }
+}
+
+/// The save id a browser would send for a test's label: the same label gives the same id (so a
+/// test can resend one), in the 32-hex-digit form the page generates; "" stays "no id".
+pub fn submission_uuid(label: &str) -> String {
+    use std::hash::{DefaultHasher, Hash, Hasher};
+    if label.is_empty() {
+        return String::new();
+    }
+    let half = |salt: u8| {
+        let mut h = DefaultHasher::new();
+        (salt, label).hash(&mut h);
+        h.finish()
+    };
+    format!("{:016x}{:016x}", half(1), half(2))
+}
+
+/// Switches 首次登录须修改默认密码 directly in the database.
+pub async fn set_first_login_change(state: &AppState, on: bool) {
+    let mut tx = shengyuan::server::db::begin_write(&state.pool)
+        .await
+        .expect("write");
+    shengyuan::server::db::campaign::set_force_default_change(&mut tx, on, "system:test")
+        .await
+        .expect("switch");
+    tx.commit().await.expect("commit");
+}
+
+/// The codes of the outbox's messages with `subject`, oldest first.
+pub fn outbox_codes_with(app: &TestApp, subject: &str) -> Vec<String> {
+    let dir = &app.state.config.outbox_dir;
+    let mut files: Vec<_> = std::fs::read_dir(dir)
+        .map(|d| d.filter_map(|e| e.ok()).map(|e| e.path()).collect())
+        .unwrap_or_default();
+    files.sort();
+    files
+        .iter()
+        .filter_map(|path| {
+            let text = std::fs::read_to_string(path).expect("outbox file");
+            if !text.contains(&format!("Subject: {subject}")) {
+                return None;
+            }
+            let line = text.lines().find(|l| l.starts_with("验证码："))?;
+            Some(line.trim_start_matches("验证码：").trim().to_string())
+        })
+        .collect()
+}
+
+pub const RECOVERY_SUBJECT: &str = "找回密码验证码";
+pub const BIND_SUBJECT: &str = "绑定找回密码邮箱验证码";
+
+/// Binds `email` as the recovery address of `client`'s student: the code sent to it comes back.
+pub async fn bind_recovery_email(app: &TestApp, client: &Client, email: &str, password: &str) {
+    let sent = client
+        .call(
+            "bind_recovery_email",
+            &[("email", email), ("password", password)],
+        )
+        .await
+        .expect("a code is sent to the new address");
+    assert!(sent.get("CodeSent").is_some(), "{sent}");
+    let code = outbox_codes_with(app, BIND_SUBJECT)
+        .pop()
+        .expect("the binding code");
+    client
+        .call("confirm_recovery_email", &[("code", &code)])
+        .await
+        .expect("the code binds the address");
 }

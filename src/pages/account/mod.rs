@@ -1,8 +1,8 @@
 //! 账号安全 (own password and recovery e-mail) and 忘记密码 (recovery by e-mailed code).
 
 use crate::api::account::{
-    BindRecoveryEmail, ChangePassword, ForgotPassword, RecoverPassword, SecuritySettings,
-    load_security_settings,
+    BindOutcome, BindRecoveryEmail, ChangePassword, ConfirmRecoveryEmail, ForgotPassword,
+    RecoverPassword, SecuritySettings, load_security_settings,
 };
 use crate::components::{TextField, TopBar, failure_view};
 use crate::domain::FieldErrors;
@@ -65,17 +65,23 @@ fn AccountForms(settings: SecuritySettings) -> impl IntoView {
     let forced = settings.must_change_password;
     let is_student = settings.is_student;
     let email = settings.recovery_email.clone();
+    let pending = settings.pending_email.clone();
+    let why = if settings.on_default_password {
+        "你正在使用初始密码（身份证号后六位），它容易被他人猜到。请先设置自己的新密码，然后才能继续使用系统。"
+    } else {
+        "你的密码已被重置为初始密码。请先设置新密码，然后才能继续使用系统。"
+    };
     view! {
         {forced
             .then(|| {
                 view! {
                     <p class="notice error" role="alert" data-testid="must-change">
-                        "你的密码已被重置为初始密码。请先设置新密码，然后才能继续使用系统。"
+                        {why}
                     </p>
                 }
             })}
         <PasswordForm settings />
-        {is_student.then(|| view! { <RecoveryEmailForm current=email /> })}
+        {is_student.then(|| view! { <RecoveryEmailForm current=email pending /> })}
     }
 }
 
@@ -109,14 +115,14 @@ fn PasswordForm(settings: SecuritySettings) -> impl IntoView {
         None => {}
     });
     let login = settings.login.clone();
-    let default_password = settings.default_password.clone();
     let on_submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
         done.set(false);
-        // The same rules as the server's, before anything is sent.
+        // The same rules as the server's, before anything is sent (the default password itself
+        // never reaches the browser: the server refuses it).
         let ctx = PasswordContext {
             login: &login,
-            default_password: default_password.as_deref(),
+            default_password: None,
             id_number: None,
         };
         let mut found = FieldErrors::new();
@@ -158,18 +164,38 @@ fn PasswordForm(settings: SecuritySettings) -> impl IntoView {
 }
 
 #[component]
-fn RecoveryEmailForm(current: Option<String>) -> impl IntoView {
+fn RecoveryEmailForm(current: Option<String>, pending: Option<String>) -> impl IntoView {
     let email = RwSignal::new(String::new());
     let password = RwSignal::new(String::new());
+    let code = RwSignal::new(String::new());
     let errors = RwSignal::new(FieldErrors::new());
     let bound = RwSignal::new(current);
+    // The new address a code was sent to, waiting for the code.
+    let waiting = RwSignal::new(pending);
     let action = ServerAction::<BindRecoveryEmail>::new();
+    let confirm = ServerAction::<ConfirmRecoveryEmail>::new();
     Effect::new(move |_| match action.value().get() {
-        Some(Ok(())) => {
+        Some(Ok(outcome)) => {
             errors.set(FieldErrors::new());
-            let address = email.get_untracked();
-            bound.set((!address.trim().is_empty()).then(|| address.trim().to_string()));
             password.set(String::new());
+            match outcome {
+                BindOutcome::CodeSent(masked) => waiting.set(Some(masked)),
+                BindOutcome::Unbound => {
+                    bound.set(None);
+                    waiting.set(None);
+                }
+            }
+        }
+        Some(Err(e)) => errors.set(e.into_field_errors()),
+        None => {}
+    });
+    Effect::new(move |_| match confirm.value().get() {
+        Some(Ok(masked)) => {
+            errors.set(FieldErrors::new());
+            code.set(String::new());
+            email.set(String::new());
+            waiting.set(None);
+            bound.set(Some(masked));
         }
         Some(Err(e)) => errors.set(e.into_field_errors()),
         None => {}
@@ -194,6 +220,17 @@ fn RecoveryEmailForm(current: Option<String>) -> impl IntoView {
             });
         }
     };
+    let on_confirm = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        let c = code.get();
+        if c.trim().len() != 6 || !c.trim().bytes().all(|b| b.is_ascii_digit()) {
+            let mut found = FieldErrors::new();
+            found.push("code", "请输入邮件中的 6 位数字验证码");
+            errors.set(found);
+            return;
+        }
+        confirm.dispatch(ConfirmRecoveryEmail { code: c });
+    };
     view! {
         <form class="card form" method="post" action=BindRecoveryEmail::url() on:submit=on_submit>
             <h2>"找回密码邮箱"</h2>
@@ -209,6 +246,7 @@ fn RecoveryEmailForm(current: Option<String>) -> impl IntoView {
                 kind="email"
                 autocomplete="email"
                 inputmode="email"
+                maxlength=crate::domain::limits::EMAIL.max
                 value=email
                 errors
             />
@@ -217,6 +255,7 @@ fn RecoveryEmailForm(current: Option<String>) -> impl IntoView {
                 label="登录密码（确认是本人）"
                 kind="password"
                 autocomplete="current-password"
+                maxlength=crate::domain::limits::PASSWORD.max
                 value=password
                 errors
             />
@@ -225,6 +264,32 @@ fn RecoveryEmailForm(current: Option<String>) -> impl IntoView {
                 "保存"
             </button>
         </form>
+        {move || {
+            waiting
+                .get()
+                .map(|masked| {
+                    view! {
+                        <form class="card form" method="post" action=ConfirmRecoveryEmail::url() on:submit=on_confirm>
+                            <h2>"确认新邮箱"</h2>
+                            <p class="notice ok" role="status">
+                                {format!("验证码已发送到 {masked}，请在 15 分钟内输入。输入正确后才会绑定这个邮箱。")}
+                            </p>
+                            <TextField
+                                name="code"
+                                label="邮件中的验证码"
+                                inputmode="numeric"
+                                autocomplete="one-time-code"
+                                maxlength=6
+                                value=code
+                                errors
+                            />
+                            <button type="submit" class="primary" disabled=move || confirm.pending().get()>
+                                "确认绑定"
+                            </button>
+                        </form>
+                    }
+                })
+        }}
     }
 }
 

@@ -62,12 +62,12 @@ fn StudentLoginForm() -> impl IntoView {
         <ActionForm action=login attr:class="card form">
             <div class="field">
                 <label for="student_no">"学号"</label>
-                <input id="student_no" name="student_no" autocomplete="username" inputmode="numeric" required />
+                <input id="student_no" name="student_no" autocomplete="username" inputmode="numeric" required maxlength=crate::domain::limits::STUDENT_NO.max />
             </div>
             <div class="field">
                 <label for="password">"密码"</label>
-                <input id="password" name="password" type="password" autocomplete="current-password" required />
-                <small class="hint">"初始密码为身份证号后六位（X 为大写）"</small>
+                <input id="password" name="password" type="password" autocomplete="current-password" required maxlength=crate::domain::limits::PASSWORD.max />
+                <small class="hint">"初始密码为身份证号后六位（x 大小写均可）"</small>
             </div>
             {move || error().map(|e| view! { <p class="error" role="alert">{e}</p> })}
             <button type="submit" class="primary" disabled=move || login.pending().get()>
@@ -95,11 +95,11 @@ fn StaffLoginForm() -> impl IntoView {
         <ActionForm action=login attr:class="card form">
             <div class="field">
                 <label for="username">"用户名"</label>
-                <input id="username" name="username" autocomplete="username" required />
+                <input id="username" name="username" autocomplete="username" required maxlength=crate::domain::limits::USERNAME.max />
             </div>
             <div class="field">
                 <label for="password">"密码"</label>
-                <input id="password" name="password" type="password" autocomplete="current-password" required />
+                <input id="password" name="password" type="password" autocomplete="current-password" required maxlength=crate::domain::limits::PASSWORD.max />
             </div>
             {move || error().map(|e| view! { <p class="error" role="alert">{e}</p> })}
             <button type="submit" class="primary" disabled=move || login.pending().get()>

@@ -1,6 +1,8 @@
 //! 活动设置 (学校): the cohort, the school's name and the two windows.
 
-use crate::api::campaign::{CampaignView, SaveCampaign, load_campaign};
+use crate::api::campaign::{
+    CampaignView, SaveCampaign, SetFirstLoginChange, load_campaign, load_first_login_change,
+};
 use crate::components::{TextField, TopBar, failure_view};
 use crate::domain::FieldErrors;
 use crate::domain::campaign::{CampaignInput, Standing, Window};
@@ -34,7 +36,40 @@ pub fn CampaignPage() -> impl IntoView {
                         })
                 }}
             </Transition>
+            <FirstLoginChange />
         </main>
+    }
+}
+
+/// 首次登录须修改默认密码: the switch and what it means.
+#[component]
+fn FirstLoginChange() -> impl IntoView {
+    let set = ServerAction::<SetFirstLoginChange>::new();
+    let on = Resource::new(move || set.version().get(), |_| load_first_login_change());
+    view! {
+        <section class="card" aria-labelledby="first-login-change">
+            <h2 id="first-login-change">"首次登录须修改默认密码"</h2>
+            <p class="hint">
+                "学生的初始密码是身份证号后六位。开启后，仍在使用初始密码的学生登录后须先设置自己的密码，才能使用其他功能（建议保持开启）。"
+            </p>
+            <Transition fallback=|| ()>
+                {move || {
+                    on.get()
+                        .map(|result| match result {
+                            Ok(on) => {
+                                view! {
+                                    <p data-testid="first-login-change">{if on { "当前：已开启" } else { "当前：已关闭" }}</p>
+                                    <button type="button" class=if on { "" } else { "primary" } on:click=move |_| {
+                                        set.dispatch(SetFirstLoginChange { on: !on });
+                                    }>{if on { "关闭" } else { "开启" }}</button>
+                                }
+                                    .into_any()
+                            }
+                            Err(e) => view! { <p class="notice error" role="alert">{e.to_string()}</p> }.into_any(),
+                        })
+                }}
+            </Transition>
+        </section>
     }
 }
 

@@ -99,6 +99,7 @@ fn Office(
                     <td>{a.college.clone()}</td>
                     <td>{a.class_name.clone()}</td>
                     <td>{a.locked_at.as_deref().map(|t| beijing_time(t, "%m-%d %H:%M")).unwrap_or_default()}</td>
+                    <td class="mono">{a.locked_from.join("、")}</td>
                     <td>
                         <button type="button" on:click=move |_| { unlock.dispatch(UnlockStudents { ids: vec![id] }); }>
                             "解锁"
@@ -132,7 +133,7 @@ fn Office(
     view! {
         <section class="card">
             <h2>{format!("已锁定的学生账号（{scope}）")}</h2>
-            <p class="hint">"学生连续输错密码会被锁定。核实是本人后解锁；学生忘记密码时请在下方重置为初始密码。"</p>
+            <p class="hint">"学生在某个网络地址连续输错密码，该账号在这个地址会被锁定（在其他地址仍可登录）。核实是本人后解锁；学生忘记密码时请在下方重置为初始密码。"</p>
             {unlock_message}
             {if empty {
                 view! { <p data-testid="no-locked">"目前没有被锁定的学生账号。"</p> }.into_any()
@@ -166,6 +167,7 @@ fn Office(
                                     <th scope="col">"学院"</th>
                                     <th scope="col">"班级"</th>
                                     <th scope="col">"锁定时间"</th>
+                                    <th scope="col">"锁定的网络地址"</th>
                                     <th scope="col">"操作"</th>
                                 </tr>
                             </thead>
@@ -176,6 +178,7 @@ fn Office(
                     .into_any()
             }}
         </section>
+        <Brakes slowed=office.slowed limited=office.limited_addresses is_school />
         {is_school
             .then(|| {
                 view! {
@@ -345,5 +348,75 @@ fn confirm(message: &str) -> bool {
     {
         let _ = message;
         true
+    }
+}
+
+/// The account-wide slowdown and the per-address limit as they stand (see `server::throttle`).
+#[component]
+fn Brakes(
+    slowed: Vec<crate::api::account::SlowedAccount>,
+    limited: Vec<crate::api::account::LimitedAddress>,
+    is_school: bool,
+) -> impl IntoView {
+    let accounts = slowed
+        .into_iter()
+        .map(|a| {
+            view! {
+                <tr>
+                    <td class="mono">{a.account}</td>
+                    <td>{a.failures}</td>
+                    <td>{beijing_time(&a.last_at, "%m-%d %H:%M:%S")}</td>
+                </tr>
+            }
+        })
+        .collect_view();
+    let addresses = limited
+        .into_iter()
+        .map(|a| {
+            view! {
+                <tr>
+                    <td class="mono">{a.client_addr}</td>
+                    <td>{a.failures}</td>
+                    <td>{beijing_time(&a.last_at, "%m-%d %H:%M:%S")}</td>
+                </tr>
+            }
+        })
+        .collect_view();
+    view! {
+        <section class="card" data-testid="brakes">
+            <h2>"正在被放慢的登录"</h2>
+            <p class="hint">
+                "某个账号 15 分钟内（来自任意地址）密码错误 10 次以上，之后每次尝试须等待，等待时间逐次加倍（最长 5 分钟），但不会锁定本人；某个网络地址 10 分钟内对多个账号密码错误 100 次以上，暂停受理该地址的登录。这些限制会自动解除。"
+            </p>
+            <div class="table-wrap">
+                <table data-testid="slowed-accounts">
+                    <thead>
+                        <tr>
+                            <th scope="col">"账号"</th>
+                            <th scope="col">"15 分钟内错误次数"</th>
+                            <th scope="col">"最近一次"</th>
+                        </tr>
+                    </thead>
+                    <tbody>{accounts}</tbody>
+                </table>
+            </div>
+            {is_school
+                .then(|| {
+                    view! {
+                        <div class="table-wrap">
+                            <table data-testid="limited-addresses">
+                                <thead>
+                                    <tr>
+                                        <th scope="col">"网络地址"</th>
+                                        <th scope="col">"10 分钟内错误次数"</th>
+                                        <th scope="col">"最近一次"</th>
+                                    </tr>
+                                </thead>
+                                <tbody>{addresses}</tbody>
+                            </table>
+                        </div>
+                    }
+                })}
+        </section>
     }
 }

@@ -78,3 +78,31 @@ pub async fn save<'e, E: SqliteExecutor<'e>>(
     .await?;
     Ok(())
 }
+
+/// 首次登录须修改默认密码: on unless 学校 switched it off (also before any campaign was saved).
+pub async fn force_default_change<'e, E: SqliteExecutor<'e>>(
+    executor: E,
+) -> Result<bool, sqlx::Error> {
+    Ok(sqlx::query_scalar::<Sqlite, i64>(
+        "SELECT force_default_change FROM campaign WHERE id = 1",
+    )
+    .fetch_optional(executor)
+    .await?
+    .unwrap_or(1)
+        != 0)
+}
+
+/// Switches it (the campaign row is created with its defaults when missing).
+pub async fn set_force_default_change(
+    conn: &mut sqlx::SqliteConnection,
+    on: bool,
+    actor: &str,
+) -> Result<(), sqlx::Error> {
+    let campaign = load(&mut *conn, crate::server::windows::today()).await?;
+    save(&mut *conn, &campaign, actor).await?;
+    sqlx::query::<Sqlite>("UPDATE campaign SET force_default_change = $1 WHERE id = 1")
+        .bind(on)
+        .execute(conn)
+        .await?;
+    Ok(())
+}

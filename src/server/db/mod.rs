@@ -45,12 +45,7 @@ pub async fn connect(database_url: &str) -> Result<SqlitePool, String> {
         .synchronous(SqliteSynchronous::Normal)
         .foreign_keys(true)
         .busy_timeout(Duration::from_secs(10));
-    if let Some(dir) = options.get_filename().parent()
-        && !dir.as_os_str().is_empty()
-    {
-        std::fs::create_dir_all(dir)
-            .map_err(|e| format!("cannot create database folder {}: {e}", dir.display()))?;
-    }
+    private_files(options.get_filename())?;
     let pool = SqlitePoolOptions::new()
         .max_connections(8)
         .connect_with(options)
@@ -61,6 +56,33 @@ pub async fn connect(database_url: &str) -> Result<SqlitePool, String> {
         .await
         .map_err(|e| format!("database migration failed: {e}"))?;
     Ok(pool)
+}
+
+/// The database holds 身份证号 of a whole cohort: its folder is the service user's alone (0700)
+/// and the file, created here when missing, 0600 — SQLite gives its `-wal` and `-shm` files the
+/// database file's permissions.
+fn private_files(path: &std::path::Path) -> Result<(), String> {
+    use std::os::unix::fs::{OpenOptionsExt, PermissionsExt};
+    if path.as_os_str().is_empty() || path == std::path::Path::new(":memory:") {
+        return Ok(());
+    }
+    if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
+        super::private_dir(dir)?;
+    }
+    std::fs::OpenOptions::new()
+        .create(true)
+        .append(true)
+        .mode(0o600)
+        .open(path)
+        .map_err(|e| format!("cannot create database file {}: {e}", path.display()))?;
+    for suffix in ["", "-wal", "-shm"] {
+        let file = std::path::PathBuf::from(format!("{}{suffix}", path.display()));
+        if file.exists() {
+            std::fs::set_permissions(&file, std::fs::Permissions::from_mode(0o600))
+                .map_err(|e| format!("cannot restrict {}: {e}", file.display()))?;
+        }
+    }
+    Ok(())
 }
 
 /// Reads the editable columns of a row into the form's input type.

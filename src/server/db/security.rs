@@ -41,24 +41,6 @@ pub async fn record_failure(
     .await
 }
 
-/// The largest count for `login` over all addresses, ignoring rows older than `since`.
-pub async fn max_failures(
-    pool: &SqlitePool,
-    kind: AccountKind,
-    login: &str,
-    since: &str,
-) -> Result<i64, sqlx::Error> {
-    sqlx::query_scalar::<Sqlite, i64>(
-        "SELECT COALESCE(MAX(failures), 0) FROM login_failures
-         WHERE kind = $1 AND login = $2 AND last_at >= $3",
-    )
-    .bind(kind.as_str())
-    .bind(login)
-    .bind(since)
-    .fetch_one(pool)
-    .await
-}
-
 pub async fn clear_failures<'e, E: SqliteExecutor<'e>>(
     executor: E,
     kind: AccountKind,
@@ -96,12 +78,14 @@ pub async fn lock(
     Ok(())
 }
 
-/// A successful login: the counters start again.
+/// A successful login from `client_addr`: that pair's count starts again; other addresses keep
+/// theirs (an attacker's lock is not lifted by the owner's login).
 pub async fn reset_counters(
     pool: &SqlitePool,
     kind: AccountKind,
     id: i64,
     login: &str,
+    client_addr: &str,
 ) -> Result<(), sqlx::Error> {
     let sql = match kind {
         AccountKind::Student => {
@@ -112,7 +96,7 @@ pub async fn reset_counters(
         }
     };
     sqlx::query::<Sqlite>(sql).bind(id).execute(pool).await?;
-    clear_failures(pool, kind, login).await
+    clear_pair(pool, kind, login, client_addr).await
 }
 
 /// A locked (or otherwise listed) student account as staff see it.
@@ -199,6 +183,7 @@ pub async fn unlock_students(
         .execute(&mut *conn)
         .await?;
         clear_failures(&mut *conn, AccountKind::Student, student_no).await?;
+        forget_failures(&mut *conn, AccountKind::Student, student_no).await?;
     }
     Ok(())
 }
@@ -223,6 +208,7 @@ pub async fn reset_students(
             .execute(&mut *conn)
             .await?;
         clear_failures(&mut *conn, AccountKind::Student, student_no).await?;
+        forget_failures(&mut *conn, AccountKind::Student, student_no).await?;
     }
     Ok(())
 }
@@ -372,12 +358,19 @@ pub const SECURITY_ACTIONS: &[(&str, &str)] = &[
     ("password_recovery_requested", "申请找回密码"),
     ("password_recovered", "通过验证码重设密码"),
     ("recovery_code_wrong", "验证码错误"),
+    ("recovery_closed", "验证码错误过多，邮箱找回暂停"),
+    ("recovery_email_requested", "申请绑定找回密码邮箱"),
+    ("recovery_email_refused", "绑定邮箱时当前密码或验证码错误"),
     ("recovery_email_bound", "绑定找回密码邮箱"),
+    ("account_throttled", "账号密码错误过多，放慢受理"),
+    ("address_throttled", "地址密码错误过多，暂停受理"),
+    ("login_throttled", "尝试过于频繁被拒绝"),
     ("logout", "退出登录"),
     ("forbidden", "越权访问被拒绝"),
     ("staff_created", "新建教师账号"),
     ("staff_updated", "修改教师账号"),
     ("survey_required", "问卷开关"),
+    ("first_login_change", "首次登录改密开关"),
     ("survey_changed", "修改问卷"),
 ];
 
@@ -486,4 +479,289 @@ mod tests {
         );
         assert_eq!(super::beijing_day_start("10/05/2023", 0), None);
     }
+}
+
+/// Which secret a failed check was about.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Secret {
+    Password,
+    RecoveryCode,
+}
+
+impl Secret {
+    fn as_str(self) -> &'static str {
+        match self {
+            Secret::Password => "password",
+            Secret::RecoveryCode => "recovery_code",
+        }
+    }
+}
+
+/// Notes one failed check of `secret` for `login` from `client_addr`; rows older than a day go.
+pub async fn note_failure(
+    pool: &SqlitePool,
+    kind: AccountKind,
+    login: &str,
+    client_addr: &str,
+    secret: Secret,
+) -> Result<(), sqlx::Error> {
+    let now = chrono::Utc::now();
+    let day_ago = now - chrono::Duration::hours(24);
+    let mut tx = super::begin_write(pool).await?;
+    sqlx::query::<Sqlite>("DELETE FROM auth_failures WHERE at < $1")
+        .bind(day_ago.to_rfc3339_opts(chrono::SecondsFormat::Millis, true))
+        .execute(&mut *tx)
+        .await?;
+    // Consecutive counts of names that are no account age out after a day (a real account's
+    // lock stays until staff lift it).
+    sqlx::query::<Sqlite>(
+        "DELETE FROM login_failures WHERE last_at < $1
+           AND ((kind = 'student' AND login NOT IN (SELECT student_no FROM students))
+             OR (kind = 'staff' AND login NOT IN (SELECT username FROM staff)))",
+    )
+    .bind(day_ago.to_rfc3339_opts(chrono::SecondsFormat::Secs, true))
+    .execute(&mut *tx)
+    .await?;
+    sqlx::query::<Sqlite>(
+        "INSERT INTO auth_failures (kind, login, client_addr, secret, at) VALUES ($1, $2, $3, $4, $5)",
+    )
+    .bind(kind.as_str())
+    .bind(login)
+    .bind(client_addr)
+    .bind(secret.as_str())
+    .bind(now.to_rfc3339_opts(chrono::SecondsFormat::Millis, true))
+    .execute(&mut *tx)
+    .await?;
+    tx.commit().await
+}
+
+/// Failures of `secret` for `login` since `since`: how many, and when the last one was.
+pub async fn failures_of_account(
+    pool: &SqlitePool,
+    kind: AccountKind,
+    login: &str,
+    secret: Secret,
+    since: &str,
+) -> Result<(i64, Option<String>), sqlx::Error> {
+    sqlx::query_as::<Sqlite, (i64, Option<String>)>(
+        "SELECT COUNT(*), MAX(at) FROM auth_failures
+         WHERE kind = $1 AND login = $2 AND secret = $3 AND at >= $4",
+    )
+    .bind(kind.as_str())
+    .bind(login)
+    .bind(secret.as_str())
+    .bind(since)
+    .fetch_one(pool)
+    .await
+}
+
+/// Failures of any kind from `client_addr` since `since`.
+pub async fn failures_from_address(
+    pool: &SqlitePool,
+    client_addr: &str,
+    since: &str,
+) -> Result<i64, sqlx::Error> {
+    sqlx::query_scalar::<Sqlite, i64>(
+        "SELECT COUNT(*) FROM auth_failures WHERE client_addr = $1 AND at >= $2",
+    )
+    .bind(client_addr)
+    .bind(since)
+    .fetch_one(pool)
+    .await
+}
+
+/// Forgets the failures of `login` (staff unlocked or reset the account).
+pub async fn forget_failures<'e, E: SqliteExecutor<'e>>(
+    executor: E,
+    kind: AccountKind,
+    login: &str,
+) -> Result<(), sqlx::Error> {
+    sqlx::query::<Sqlite>("DELETE FROM auth_failures WHERE kind = $1 AND login = $2")
+        .bind(kind.as_str())
+        .bind(login)
+        .execute(executor)
+        .await?;
+    Ok(())
+}
+
+/// The consecutive wrong passwords of one (account, address) pair.
+pub async fn pair_failures(
+    pool: &SqlitePool,
+    kind: AccountKind,
+    login: &str,
+    client_addr: &str,
+) -> Result<i64, sqlx::Error> {
+    sqlx::query_scalar::<Sqlite, i64>(
+        "SELECT COALESCE(MAX(failures), 0) FROM login_failures
+         WHERE kind = $1 AND login = $2 AND client_addr = $3",
+    )
+    .bind(kind.as_str())
+    .bind(login)
+    .bind(client_addr)
+    .fetch_one(pool)
+    .await
+}
+
+/// A successful login from this pair: its count starts again (other pairs keep theirs).
+pub async fn clear_pair(
+    pool: &SqlitePool,
+    kind: AccountKind,
+    login: &str,
+    client_addr: &str,
+) -> Result<(), sqlx::Error> {
+    sqlx::query::<Sqlite>(
+        "DELETE FROM login_failures WHERE kind = $1 AND login = $2 AND client_addr = $3",
+    )
+    .bind(kind.as_str())
+    .bind(login)
+    .bind(client_addr)
+    .execute(pool)
+    .await?;
+    Ok(())
+}
+
+/// The addresses from which `login` is locked (their count reached `threshold`).
+pub async fn locked_addresses(
+    pool: &SqlitePool,
+    kind: AccountKind,
+    threshold: i64,
+) -> Result<Vec<(String, String)>, sqlx::Error> {
+    sqlx::query_as::<Sqlite, (String, String)>(
+        "SELECT login, client_addr FROM login_failures WHERE kind = $1 AND failures >= $2
+         ORDER BY login, client_addr",
+    )
+    .bind(kind.as_str())
+    .bind(threshold)
+    .fetch_all(pool)
+    .await
+}
+
+/// Accounts with at least `min` password failures since `since` (the slowed-down ones).
+pub async fn busy_accounts(
+    pool: &SqlitePool,
+    since: &str,
+    min: i64,
+) -> Result<Vec<(String, String, i64, String)>, sqlx::Error> {
+    sqlx::query_as::<Sqlite, (String, String, i64, String)>(
+        "SELECT kind, login, COUNT(*), MAX(at) FROM auth_failures
+         WHERE secret = 'password' AND at >= $1
+         GROUP BY kind, login HAVING COUNT(*) >= $2 ORDER BY MAX(at) DESC LIMIT 200",
+    )
+    .bind(since)
+    .bind(min)
+    .fetch_all(pool)
+    .await
+}
+
+/// Addresses with at least `min` failures since `since` (the limited ones).
+pub async fn busy_addresses(
+    pool: &SqlitePool,
+    since: &str,
+    min: i64,
+) -> Result<Vec<(String, i64, String)>, sqlx::Error> {
+    sqlx::query_as::<Sqlite, (String, i64, String)>(
+        "SELECT client_addr, COUNT(*), MAX(at) FROM auth_failures WHERE at >= $1
+         GROUP BY client_addr HAVING COUNT(*) >= $2 ORDER BY MAX(at) DESC LIMIT 200",
+    )
+    .bind(since)
+    .bind(min)
+    .fetch_all(pool)
+    .await
+}
+
+/// Recovery codes created for the student since `since`, and the newest one's creation time.
+pub async fn codes_created_since(
+    pool: &SqlitePool,
+    student_id: i64,
+    since: &str,
+) -> Result<(i64, Option<String>), sqlx::Error> {
+    sqlx::query_as::<Sqlite, (i64, Option<String>)>(
+        "SELECT COUNT(*), MAX(created_at) FROM password_resets
+         WHERE student_id = $1 AND created_at >= $2",
+    )
+    .bind(student_id)
+    .bind(since)
+    .fetch_one(pool)
+    .await
+}
+
+/// A recovery address waiting for its code to come back.
+#[derive(Clone, Debug, sqlx::FromRow)]
+pub struct EmailClaim {
+    pub email: String,
+    pub code_hash: String,
+    pub expires_at: String,
+    pub attempts: i64,
+}
+
+/// Replaces any earlier claim of the student.
+pub async fn create_email_claim(
+    pool: &SqlitePool,
+    student_id: i64,
+    email: &str,
+    code_hash: &str,
+    expires_at: &str,
+) -> Result<(), sqlx::Error> {
+    sqlx::query::<Sqlite>(
+        "INSERT INTO recovery_email_claims (student_id, email, code_hash, created_at, expires_at)
+         VALUES ($1, $2, $3, $4, $5)
+         ON CONFLICT (student_id) DO UPDATE SET email = excluded.email,
+            code_hash = excluded.code_hash, created_at = excluded.created_at,
+            expires_at = excluded.expires_at, attempts = 0",
+    )
+    .bind(student_id)
+    .bind(email)
+    .bind(code_hash)
+    .bind(crate::server::now())
+    .bind(expires_at)
+    .execute(pool)
+    .await?;
+    Ok(())
+}
+
+pub async fn email_claim(
+    pool: &SqlitePool,
+    student_id: i64,
+) -> Result<Option<EmailClaim>, sqlx::Error> {
+    sqlx::query_as::<Sqlite, EmailClaim>(
+        "SELECT email, code_hash, expires_at, attempts FROM recovery_email_claims
+         WHERE student_id = $1",
+    )
+    .bind(student_id)
+    .fetch_optional(pool)
+    .await
+}
+
+/// Counts a wrong code; at `max_attempts` the claim is dropped.
+pub async fn wrong_email_claim(
+    pool: &SqlitePool,
+    student_id: i64,
+    max_attempts: i64,
+) -> Result<(), sqlx::Error> {
+    let mut tx = super::begin_write(pool).await?;
+    sqlx::query::<Sqlite>(
+        "UPDATE recovery_email_claims SET attempts = attempts + 1 WHERE student_id = $1",
+    )
+    .bind(student_id)
+    .execute(&mut *tx)
+    .await?;
+    sqlx::query::<Sqlite>(
+        "DELETE FROM recovery_email_claims WHERE student_id = $1 AND attempts >= $2",
+    )
+    .bind(student_id)
+    .bind(max_attempts)
+    .execute(&mut *tx)
+    .await?;
+    tx.commit().await
+}
+
+pub async fn drop_email_claim<'e, E: SqliteExecutor<'e>>(
+    executor: E,
+    student_id: i64,
+) -> Result<(), sqlx::Error> {
+    sqlx::query::<Sqlite>("DELETE FROM recovery_email_claims WHERE student_id = $1")
+        .bind(student_id)
+        .execute(executor)
+        .await?;
+    Ok(())
 }

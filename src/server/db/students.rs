@@ -146,14 +146,26 @@ pub struct StudentAccount {
     pub college_id: Option<i64>,
 }
 
+/// A password reset by staff must be changed; so must the default password (the last six of the
+/// 身份证号) while 活动设置's 首次登录须修改默认密码 is on (the default, also before any setting).
+macro_rules! must_change_password {
+    () => {
+        "(must_change_password <> 0 OR (password_hash IS NULL AND
+            COALESCE((SELECT force_default_change FROM campaign WHERE id = 1), 1) <> 0))"
+    };
+}
+
 pub async fn account_by_student_no(
     pool: &SqlitePool,
     student_no: &str,
 ) -> Result<Option<StudentAccount>, sqlx::Error> {
     sqlx::query_as::<Sqlite, StudentAccount>(
-        "SELECT id, student_no, name, id_number, password_hash, must_change_password <> 0 AS must_change_password,
-                locked_at, recovery_email, college_id
-         FROM students WHERE student_no = $1 AND removed_at IS NULL",
+        concat!(
+            "SELECT id, student_no, name, id_number, password_hash, ",
+            must_change_password!(),
+            " AS must_change_password, locked_at, recovery_email, college_id
+         FROM students WHERE student_no = $1 AND removed_at IS NULL"
+        ),
     )
     .bind(student_no)
     .fetch_optional(pool)
@@ -165,9 +177,12 @@ pub async fn account_by_id(
     id: i64,
 ) -> Result<Option<StudentAccount>, sqlx::Error> {
     sqlx::query_as::<Sqlite, StudentAccount>(
-        "SELECT id, student_no, name, id_number, password_hash, must_change_password <> 0 AS must_change_password,
-                locked_at, recovery_email, college_id
-         FROM students WHERE id = $1 AND removed_at IS NULL",
+        concat!(
+            "SELECT id, student_no, name, id_number, password_hash, ",
+            must_change_password!(),
+            " AS must_change_password, locked_at, recovery_email, college_id
+         FROM students WHERE id = $1 AND removed_at IS NULL"
+        ),
     )
     .bind(id)
     .fetch_optional(pool)
