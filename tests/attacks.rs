@@ -199,7 +199,7 @@ async fn the_mask_shows_nothing_of_the_default_password() {
     // Another college's staff and 学校 see lists with the same mask.
     let school = app.staff("school").await;
     let queue = school
-        .call("review_queue", &[("filter", &format!("q={STUDENT}"))])
+        .call("review_queue", &[("filter", &format!("status=all&q={STUDENT}"))])
         .await
         .expect("queue");
     let row = &queue["rows"][0];
@@ -371,22 +371,20 @@ async fn a_flood_of_logins_is_told_busy_instead_of_queueing_without_end() {
 async fn a_lock_belongs_to_the_address_that_failed() {
     let app = behind_proxy().await;
     let attacker = app.client_from("10.0.0.66");
-    // One address sweeps 15 student numbers with five wrong passwords each.
-    let fixture: Vec<String> = sqlx::query_scalar("SELECT student_no FROM students ORDER BY id LIMIT 15")
-        .fetch_all(&app.state.pool)
-        .await
-        .unwrap();
-    for no in &fixture {
+    // One address sweeps 15 student numbers with five wrong passwords each (below the
+    // per-address limit of 100 failures, which would pause it).
+    let students = app.more_students(15).await;
+    for (no, password) in &students {
         for _ in 0..5 {
             let _ = attacker.login(no, "000000").await;
         }
-        let locked = attacker.login(no, &default_password(no)).await;
+        let locked = attacker.login(no, password).await;
         assert!(matches!(locked, Err(AppError::Locked(_))), "{no}: {locked:?}");
     }
     // Every real student still logs in from their own address.
-    for (i, no) in fixture.iter().enumerate() {
+    for (i, (no, password)) in students.iter().enumerate() {
         app.client_from(&format!("10.1.0.{}", i + 1))
-            .login(no, &default_password(no))
+            .login(no, password)
             .await
             .unwrap_or_else(|e| panic!("{no} is not locked out by the attacker: {e:?}"));
     }
@@ -446,12 +444,9 @@ async fn guessing_one_account_from_many_addresses_is_slowed_without_locking_it()
 async fn one_address_failing_on_many_accounts_is_paused() {
     let app = behind_proxy().await;
     let scanner = app.client_from("10.3.0.9");
-    let numbers: Vec<String> = sqlx::query_scalar("SELECT student_no FROM students ORDER BY id LIMIT 25")
-        .fetch_all(&app.state.pool)
-        .await
-        .unwrap();
+    let students = app.more_students(25).await;
     // 100 failures, four per account: no account is locked or slowed on its own.
-    for no in &numbers {
+    for (no, _) in &students {
         for _ in 0..4 {
             let result = scanner.login(no, "000000").await;
             assert!(matches!(result, Err(AppError::Rejected(_))), "{result:?}");

@@ -33,8 +33,11 @@ pub async fn add_staff(
         ),
         None => None,
     };
-    let hash = super::auth::hash_password(password.to_string())
+    // The command line hashes outside any request (and outside the request limiter).
+    let password = password.to_string();
+    let hash = tokio::task::spawn_blocking(move || super::passwords::hash_blocking(&password))
         .await
+        .map_err(|e| e.to_string())?
         .map_err(|e| e.to_string())?;
     accounts::upsert_staff(pool, username, display_name, &hash, college_id)
         .await

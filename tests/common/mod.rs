@@ -476,3 +476,27 @@ pub async fn bind_recovery_email(app: &TestApp, client: &Client, email: &str, pa
         .await
         .expect("the code binds the address");
 }
+
+impl TestApp {
+    /// `n` more students from the demo generator: their (学号, default password).
+    pub async fn more_students(&self, n: usize) -> Vec<(String, String)> {
+        let (headers, rows) = shengyuan::server::demo::generate(&self.state.divisions, n, 2023);
+        let csv = shengyuan::server::demo::to_csv(&headers, &rows).expect("csv");
+        let report = roster::import_csv(&self.state.pool, &csv)
+            .await
+            .expect("import");
+        assert_eq!(report.refused, 0);
+        let fixture = (ROSTER.lines().count() - 1) as i64;
+        let accounts: Vec<(String, String)> = sqlx::query_as(
+            "SELECT student_no, id_number FROM students ORDER BY id LIMIT -1 OFFSET $1",
+        )
+        .bind(fixture)
+        .fetch_all(&self.state.pool)
+        .await
+        .expect("accounts");
+        accounts
+            .into_iter()
+            .map(|(no, id)| (no, id[id.len() - 6..].to_string()))
+            .collect()
+    }
+}
