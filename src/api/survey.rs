@@ -297,6 +297,19 @@ pub mod ssr {
             return Err(AppError::field("prompt", "请填写题目（最多 100 个字）"));
         }
         let options = option_lines(&options);
+        let option_limit = crate::domain::limits::SURVEY_OPTION;
+        if options.len() > crate::domain::limits::SURVEY_OPTIONS {
+            return Err(AppError::field(
+                "options",
+                format!(
+                    "选项最多 {} 个",
+                    crate::domain::limits::SURVEY_OPTIONS
+                ),
+            ));
+        }
+        if let Some(message) = options.iter().find_map(|o| option_limit.check(o).err()) {
+            return Err(AppError::field("options", message));
+        }
         let choice = matches!(kind, Kind::Single | Kind::Multiple);
         if choice && options.len() < 2 {
             return Err(AppError::field(

@@ -88,6 +88,8 @@ pub fn check(questions: &[Question], answers: &Answers) -> Result<Answers, Field
         }
         let problem = match q.kind {
             Kind::Single if given.len() > 1 => Some("只能选一项".to_string()),
+            // One value for a text or a number: nothing else is checked, so nothing else stays.
+            Kind::Text | Kind::Number if given.len() > 1 => Some("只能填写一项".to_string()),
             Kind::Single | Kind::Multiple if given.iter().any(|g| !q.options.contains(g)) => {
                 Some("请从给出的选项中选择".to_string())
             }
@@ -238,5 +240,20 @@ mod tests {
         assert!(errors.get("q4").unwrap().contains("请回答"));
         assert!(errors.get("q5").unwrap().contains("数字"));
         assert!(errors.get("q6").unwrap().contains("200"));
+    }
+
+    #[test]
+    fn a_text_answer_is_one_bounded_value() {
+        let long = "字".repeat(100_000);
+        let a = answers(&[
+            (1, &["考研"]),
+            (2, &["深圳"]),
+            (3, &["教育"]),
+            (4, &["国有企业"]),
+            (5, &["8000"]),
+            (6, &["短", &long]),
+        ]);
+        let errors = check(&questions(), &a).unwrap_err();
+        assert!(errors.get("q6").unwrap().contains("只能填写一项"));
     }
 }

@@ -458,7 +458,7 @@ pub async fn run(
             .map(|id| id.default_password())
             .unwrap_or_default();
         println!(
-            "  学生  学号 {}  密码 {}（身份证号后六位）  {} {}",
+            "  学生  学号 {}  密码 {}（身份证号后六位，首次登录后须设置自己的密码）  {} {}",
             row[0], default_password, row[2], row[8]
         );
     }
