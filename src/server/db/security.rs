@@ -379,6 +379,8 @@ pub const SECURITY_ACTIONS: &[(&str, &str)] = &[
     ("staff_updated", "修改教师账号"),
     ("survey_required", "问卷开关"),
     ("survey_changed", "修改问卷"),
+    ("export", "导出或下载文件"),
+    ("id_number_viewed", "查看完整身份证号"),
 ];
 
 pub fn action_label(action: &str) -> &'static str {
