@@ -439,7 +439,12 @@ mod ssr {
         let history = audit::for_student(&state.pool, student_id)
             .await?
             .into_iter()
-            .filter(|e| e.action != "login" && e.action != "login_failed")
+            .filter(|e| {
+                !matches!(
+                    e.action.as_str(),
+                    "login" | "login_failed" | "id_number_viewed"
+                )
+            })
             .map(|e| HistoryEntry {
                 field: e.field.as_deref().map(|f| field_label(f).to_string()),
                 old_value: e.old_value.map(|v| {
@@ -463,6 +468,17 @@ mod ssr {
         let id_number = IdNumber::parse_legacy(&record.id_number)
             .map(|id| id.as_str().to_string())
             .unwrap_or(record.id_number.clone());
+        // The page and its edit form carry the full number: who saw it, and when, is logged.
+        if !id_number.is_empty() {
+            let scope = staff.college_name.as_deref().unwrap_or("全校");
+            crate::server::auth::log_event(
+                &staff.actor(),
+                "id_number_viewed",
+                Some(student_id),
+                Some(&format!("查看完整身份证号（{scope}）")),
+            )
+            .await?;
+        }
         let school_fields = record.display_fields(id_number.clone());
         let edit_form = crate::domain::record::RecordInput {
             id_number,

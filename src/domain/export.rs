@@ -1,4 +1,5 @@
-//! Cells of files that may be opened in a spreadsheet (CSV, XLSX).
+//! Cells of CSV files, which may be opened in a spreadsheet. (The `.xlsx` exports write string
+//! cells, which a spreadsheet never evaluates, so they keep values as they are.)
 
 use std::borrow::Cow;
 

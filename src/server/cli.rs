@@ -1,4 +1,5 @@
-//! The `shengyuan` command: `serve` (default), `import-roster`, `add-staff`, `demo`.
+//! The `shengyuan` command: `serve` (default), `import-roster`, `export`, `add-staff`, `demo`,
+//! `verify-audit`.
 
 use super::{Config, db, http, roster};
 use std::process::ExitCode;
@@ -12,6 +13,8 @@ const USAGE: &str = "用法:
   shengyuan first-login-change (on | off)   首次登录须修改默认密码（活动设置中的开关，默认开启）
   shengyuan demo [--students <人数>] [--seed <种子>] [--csv <文件>]
                                             生成演示届别（学生、院系、教师账号）；给出 --csv 时只写出名单文件
+  shengyuan verify-audit [--head <哈希>]      检查审计日志的哈希链，报告第一处断链；给出以前记下的
+                                            链头哈希时，还检查它仍在链中（末尾被截掉或整段重算）
 环境变量: DATABASE_URL（默认 sqlite://data/shengyuan.db）、LEPTOS_SITE_ADDR、RUST_LOG";
 
 pub fn main() -> ExitCode {
@@ -177,10 +180,53 @@ async fn run(args: Vec<String>) -> Result<(), String> {
             let pool = db::connect(&config.database_url).await?;
             super::demo::run(&pool, &divisions, students, seed).await
         }
+        Some("verify-audit") => {
+            let pool = db::connect(&config.database_url).await?;
+            println!("{}", verify_audit(&pool, flag(&args, "--head")).await?);
+            Ok(())
+        }
         Some("help" | "--help" | "-h") => {
             println!("{USAGE}");
             Ok(())
         }
         Some(other) => Err(format!("未知的子命令 {other}\n{USAGE}")),
     }
+}
+
+/// `verify-audit`: what to print when the chain holds; the first broken link (or a noted head
+/// that is no longer in the chain) is an error, so the command exits with 1.
+pub async fn verify_audit(
+    pool: &sqlx::SqlitePool,
+    noted_head: Option<&str>,
+) -> Result<String, String> {
+    let report = db::audit::verify(pool)
+        .await
+        .map_err(|e| format!("读取审计日志失败：{e}"))?;
+    if let Some(broken) = report.broken {
+        return Err(format!(
+            "审计日志在第 {} 行断链：{}（此前 {} 行完好）",
+            broken.id,
+            broken.reason,
+            report.rows - 1
+        ));
+    }
+    if let Some(noted) = noted_head
+        && !db::audit::chain_has(pool, noted)
+            .await
+            .map_err(|e| format!("读取审计日志失败：{e}"))?
+    {
+        return Err(format!(
+            "审计日志的链中没有以前记下的链头哈希 {noted}：末尾的行被删除，或某行之后的链被整段重算"
+        ));
+    }
+    let legacy = if report.legacy > 0 {
+        format!("（其中 {} 行早于哈希链，未链入）", report.legacy)
+    } else {
+        String::new()
+    };
+    Ok(format!(
+        "OK，审计日志共 {} 行{legacy}，链头哈希 {}",
+        report.rows,
+        report.head.as_deref().unwrap_or("（尚无）")
+    ))
 }

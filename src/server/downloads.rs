@@ -1,11 +1,14 @@
 //! File downloads (plain axum handlers: they stream a file rather than return data to a page).
-//! Each checks the caller from the session cookie exactly as the server functions do.
+//! Each checks the caller from the session cookie exactly as the server functions do, and each
+//! file goes out through `send_logged`, which writes its audit row first.
 
 use super::AppState;
-use super::db::security;
+use super::auth::{StaffCaller, client_addr_of};
+use super::db::{audit, security};
 use crate::domain::export::safe_cell;
 use axum::extract::{Request, State};
 use axum::response::{IntoResponse, Response};
+use http::request::Parts;
 use http::{StatusCode, header};
 
 /// A CSV that Excel and WPS open as UTF-8 (with a byte-order mark), every cell formula-safe.
@@ -43,13 +46,69 @@ pub fn attachment(bytes: Vec<u8>, content_type: &'static str, file_name: &str) -
         .into_response()
 }
 
+/// A file about to leave the system.
+pub struct Download<'a> {
+    pub bytes: Vec<u8>,
+    pub content_type: &'static str,
+    pub file_name: &'a str,
+    /// Whose data it holds: 全校, or the college's name.
+    pub scope: &'a str,
+    /// How many rows of people's data it holds (for 附件4/5, how many students it counts).
+    pub rows: usize,
+}
+
+/// Sends `download` once its `export` audit row (who, from where, the file, scope and rows) is
+/// written; a file whose row cannot be written is not sent.
+pub async fn send_logged(
+    state: &AppState,
+    parts: &Parts,
+    staff: &StaffCaller,
+    download: Download<'_>,
+) -> Response {
+    let addr = client_addr_of(parts, &state.config);
+    let detail = format!(
+        "{}（{}，{} 条）",
+        download.file_name, download.scope, download.rows
+    );
+    let logged = audit::record(
+        &state.pool,
+        audit::Entry {
+            actor: &staff.actor(),
+            action: "export",
+            detail: Some(&detail),
+            client_addr: addr.as_deref(),
+            ..Default::default()
+        },
+    )
+    .await;
+    match logged {
+        Ok(()) => attachment(download.bytes, download.content_type, download.file_name),
+        Err(e) => {
+            tracing::error!(error = %e, "the audit row of a download failed");
+            StatusCode::INTERNAL_SERVER_ERROR.into_response()
+        }
+    }
+}
+
+/// 全校, or the name of college `college_id`.
+pub async fn scope_name(state: &AppState, college_id: Option<i64>) -> String {
+    match college_id {
+        Some(id) => super::db::students::college_name(&state.pool, id)
+            .await
+            .ok()
+            .flatten()
+            .unwrap_or_else(|| format!("学院 {id}")),
+        None => "全校".to_string(),
+    }
+}
+
 /// `GET /staff/security-log.csv?<the security log page's filters>` (学校 staff only).
 pub async fn security_log_csv(State(state): State<AppState>, request: Request) -> Response {
     let (parts, _) = request.into_parts();
-    if let Err(response) = super::files::staff_of(&state, &parts, true, "下载安全日志").await
-    {
-        return response;
-    }
+    let staff = match super::files::staff_of(&state, &parts, true, "下载安全日志").await {
+        Ok(s) => s,
+        Err(response) => return response,
+    };
     let query = crate::api::account::LogQuery::parse(parts.uri.query().unwrap_or(""));
     let filter =
         crate::api::account::ssr::filter_of(&crate::api::account::LogQuery { page: 0, ..query });
@@ -60,6 +119,7 @@ pub async fn security_log_csv(State(state): State<AppState>, request: Request) -
             return StatusCode::INTERNAL_SERVER_ERROR.into_response();
         }
     };
+    let count = rows.len();
     let rows = rows.into_iter().map(|r| {
         vec![
             crate::components::beijing_time(&r.at, "%Y-%m-%d %H:%M:%S"),
@@ -73,7 +133,16 @@ pub async fn security_log_csv(State(state): State<AppState>, request: Request) -
         &["时间（北京时间）", "账号", "事件", "说明", "来源地址"],
         rows,
     ) {
-        Ok(bytes) => attachment(bytes, "text/csv; charset=utf-8", "安全日志.csv"),
+        Ok(bytes) => {
+            let download = Download {
+                bytes,
+                content_type: "text/csv; charset=utf-8",
+                file_name: "安全日志.csv",
+                scope: "全校",
+                rows: count,
+            };
+            send_logged(&state, &parts, &staff, download).await
+        }
         Err(e) => {
             tracing::error!(error = %e, "security log CSV failed");
             StatusCode::INTERNAL_SERVER_ERROR.into_response()

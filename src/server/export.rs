@@ -3,7 +3,6 @@
 //! date), as `.xlsx` and `.csv`. Codes stay text so leading zeros survive.
 
 use super::Divisions;
-use crate::domain::export::safe_cell;
 use crate::domain::status::Status;
 use sqlx::{Row, Sqlite, SqlitePool};
 
@@ -116,7 +115,8 @@ pub async fn rows(
 }
 
 /// One sheet, every cell a string (so codes keep their zeros and nothing is a formula), the
-/// header row bold and frozen.
+/// header row bold and frozen. A string cell is never evaluated, so unlike the CSV it needs no
+/// formula guard: `=1+1` is kept as the text it was.
 pub fn to_xlsx(
     sheet_name: &str,
     headers: &[&str],
@@ -152,7 +152,7 @@ pub fn to_xlsx(
         for (col, cell) in row.iter().enumerate() {
             if !cell.is_empty() {
                 sheet
-                    .write_string(r, col as u16, safe_cell(cell))
+                    .write_string(r, col as u16, cell)
                     .map_err(|e| e.to_string())?;
             }
         }

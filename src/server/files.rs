@@ -1,10 +1,11 @@
 //! Files in and out of the office pages: roster upload (staged for its preview), the import
-//! template, and the national export. Each handler checks the session like a server function.
+//! template, and the national export. Each handler checks the session like a server function;
+//! each download is logged (`send_logged`).
 
 use super::AppState;
 use super::auth::{Caller, StaffCaller, caller_for, client_addr_of};
 use super::db::{audit, uploads};
-use super::downloads::{attachment, csv_bytes};
+use super::downloads::{Download, csv_bytes, scope_name, send_logged};
 use axum::extract::{Multipart, Request, State};
 use axum::response::{IntoResponse, Redirect, Response};
 use http::StatusCode;
@@ -122,12 +123,23 @@ fn back_with_error(message: &str) -> Response {
 /// `GET /staff/import-template.xlsx`: the 补充生源信息模板 with every column and an example row.
 pub async fn import_template(State(state): State<AppState>, request: Request) -> Response {
     let (parts, _) = request.into_parts();
-    if let Err(response) = staff_of(&state, &parts, false, "下载模板").await {
-        return response;
-    }
+    let staff = match staff_of(&state, &parts, false, "下载模板").await {
+        Ok(s) => s,
+        Err(response) => return response,
+    };
     let (headers, example) = super::roster::template();
     match super::export::to_xlsx("补充生源信息", &headers, &[example]) {
-        Ok(bytes) => attachment(bytes, XLSX, "补充生源信息模板.xlsx"),
+        Ok(bytes) => {
+            let scope = scope_name(&state, staff.college_id).await;
+            let download = Download {
+                bytes,
+                content_type: XLSX,
+                file_name: "补充生源信息模板.xlsx",
+                scope: &scope,
+                rows: 1,
+            };
+            send_logged(&state, &parts, &staff, download).await
+        }
         Err(e) => {
             tracing::error!(error = %e, "template failed");
             StatusCode::INTERNAL_SERVER_ERROR.into_response()
@@ -160,38 +172,36 @@ pub async fn national_export(State(state): State<AppState>, request: Request) ->
         .await
         .map(|c| c.cohort)
         .unwrap_or_default();
-    let scope = match college {
-        Some(id) => super::db::students::college_name(&state.pool, id)
-            .await
-            .ok()
-            .flatten()
-            .unwrap_or_default(),
-        None => "全校".to_string(),
-    };
+    let scope = scope_name(&state, college).await;
     let base = format!("{cohort}毕业生生源信息-{scope}-{}", today.format("%Y%m%d"));
-    let addr = client_addr_of(&parts, &state.config);
-    let _ = audit::record(
-        &state.pool,
-        audit::Entry {
-            actor: &staff.actor(),
-            action: "export",
-            detail: Some(&format!("{base}（{} 人）", rows.len())),
-            client_addr: addr.as_deref(),
-            ..Default::default()
-        },
-    )
-    .await;
-    let result = if parts.uri.path().ends_with(".csv") {
+    let count = rows.len();
+    let csv = parts.uri.path().ends_with(".csv");
+    let file = if csv {
         csv_bytes(super::export::COLUMNS, rows)
-            .map(|b| attachment(b, "text/csv; charset=utf-8", &format!("{base}.csv")))
     } else {
         super::export::to_xlsx("生源信息", super::export::COLUMNS, &rows)
-            .map(|b| attachment(b, XLSX, &format!("{base}.xlsx")))
     };
-    result.unwrap_or_else(|e| {
-        tracing::error!(error = %e, "export file failed");
-        StatusCode::INTERNAL_SERVER_ERROR.into_response()
-    })
+    let bytes = match file {
+        Ok(bytes) => bytes,
+        Err(e) => {
+            tracing::error!(error = %e, "export file failed");
+            return StatusCode::INTERNAL_SERVER_ERROR.into_response();
+        }
+    };
+    let (content_type, extension) = if csv {
+        ("text/csv; charset=utf-8", "csv")
+    } else {
+        (XLSX, "xlsx")
+    };
+    let file_name = format!("{base}.{extension}");
+    let download = Download {
+        bytes,
+        content_type,
+        file_name: &file_name,
+        scope: &scope,
+        rows: count,
+    };
+    send_logged(&state, &parts, &staff, download).await
 }
 
 /// `GET /staff/not-started.csv`: every student of the caller's scope who has not started, with
@@ -209,6 +219,7 @@ pub async fn not_started_csv(State(state): State<AppState>, request: Request) ->
             return StatusCode::INTERNAL_SERVER_ERROR.into_response();
         }
     };
+    let count = rows.len();
     let rows = rows.into_iter().map(|r| {
         vec![
             r.student_no,
@@ -219,16 +230,22 @@ pub async fn not_started_csv(State(state): State<AppState>, request: Request) ->
             r.mobile,
         ]
     });
-    let scope = staff.college_name.unwrap_or_else(|| "全校".to_string());
+    let scope = scope_name(&state, staff.college_id).await;
     match csv_bytes(&["学号", "姓名", "学院", "专业", "班级", "手机号码"], rows) {
-        Ok(bytes) => attachment(
-            bytes,
-            "text/csv; charset=utf-8",
-            &format!(
+        Ok(bytes) => {
+            let file_name = format!(
                 "未开始核验名单-{scope}-{}.csv",
                 super::windows::today().format("%Y%m%d")
-            ),
-        ),
+            );
+            let download = Download {
+                bytes,
+                content_type: "text/csv; charset=utf-8",
+                file_name: &file_name,
+                scope: &scope,
+                rows: count,
+            };
+            send_logged(&state, &parts, &staff, download).await
+        }
         Err(e) => {
             tracing::error!(error = %e, "not-started CSV failed");
             StatusCode::INTERNAL_SERVER_ERROR.into_response()
@@ -245,7 +262,8 @@ pub async fn papers_xlsx(State(state): State<AppState>, request: Request) -> Res
         Err(response) => return response,
     };
     let asked = query_param(&parts, "college").and_then(|v| v.parse::<i64>().ok());
-    let data = match super::papers::load(&state, staff.college_id.or(asked), false).await {
+    let college = staff.college_id.or(asked);
+    let data = match super::papers::load(&state, college, false).await {
         Ok(d) => d,
         Err(e) => {
             tracing::error!(error = %e, "papers failed");
@@ -257,11 +275,17 @@ pub async fn papers_xlsx(State(state): State<AppState>, request: Request) -> Res
         _ => "全部学院".to_string(),
     };
     match super::papers::workbook(&data) {
-        Ok(bytes) => attachment(
-            bytes,
-            XLSX,
-            &format!("{}资格审核材料-{scope}.xlsx", data.cohort),
-        ),
+        Ok(bytes) => {
+            let file_name = format!("{}资格审核材料-{scope}.xlsx", data.cohort);
+            let download = Download {
+                bytes,
+                content_type: XLSX,
+                file_name: &file_name,
+                scope: &scope_name(&state, college).await,
+                rows: data.colleges.iter().map(|c| c.table.total as usize).sum(),
+            };
+            send_logged(&state, &parts, &staff, download).await
+        }
         Err(e) => {
             tracing::error!(error = %e, "papers workbook failed");
             StatusCode::INTERNAL_SERVER_ERROR.into_response()
@@ -278,10 +302,10 @@ pub async fn survey_xlsx(State(state): State<AppState>, request: Request) -> Res
         Err(response) => return response,
     };
     let asked = query_param(&parts, "college").and_then(|v| v.parse::<i64>().ok());
-    let scope = staff.college_id.or(asked);
+    let college = staff.college_id.or(asked);
     let (questions, responses) = match (
         super::db::survey::questions(&state.pool).await,
-        super::db::survey::responses(&state.pool, scope).await,
+        super::db::survey::responses(&state.pool, college).await,
     ) {
         (Ok(q), Ok(r)) => (q, r),
         _ => return StatusCode::INTERNAL_SERVER_ERROR.into_response(),
@@ -313,7 +337,16 @@ pub async fn survey_xlsx(State(state): State<AppState>, request: Request) -> Res
         .collect();
     let header_refs: Vec<&str> = headers.iter().map(String::as_str).collect();
     match super::export::to_xlsx("求职意向调研", &header_refs, &rows) {
-        Ok(bytes) => attachment(bytes, XLSX, "求职意向调研问卷.xlsx"),
+        Ok(bytes) => {
+            let download = Download {
+                bytes,
+                content_type: XLSX,
+                file_name: "求职意向调研问卷.xlsx",
+                scope: &scope_name(&state, college).await,
+                rows: rows.len(),
+            };
+            send_logged(&state, &parts, &staff, download).await
+        }
         Err(e) => {
             tracing::error!(error = %e, "survey export failed");
             StatusCode::INTERNAL_SERVER_ERROR.into_response()

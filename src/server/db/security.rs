@@ -372,6 +372,8 @@ pub const SECURITY_ACTIONS: &[(&str, &str)] = &[
     ("survey_required", "问卷开关"),
     ("first_login_change", "首次登录改密开关"),
     ("survey_changed", "修改问卷"),
+    ("export", "导出或下载文件"),
+    ("id_number_viewed", "查看完整身份证号"),
 ];
 
 pub fn action_label(action: &str) -> &'static str {
