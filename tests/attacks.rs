@@ -68,8 +68,13 @@ async fn age_recovery_codes(app: &TestApp) {
 async fn recovery_codes_are_issued_by_creation_time_and_wrong_guesses_close_recovery() {
     let app = TestApp::spawn().await;
     let student = app.student(STUDENT).await;
-    common::bind_recovery_email(&app, &student, "me@example.edu.cn", &default_password(STUDENT))
-        .await;
+    common::bind_recovery_email(
+        &app,
+        &student,
+        "me@example.edu.cn",
+        &default_password(STUDENT),
+    )
+    .await;
     let attacker = app.client();
     let codes = || common::outbox_codes_with(&app, common::RECOVERY_SUBJECT);
 
@@ -111,9 +116,15 @@ async fn recovery_codes_are_issued_by_creation_time_and_wrong_guesses_close_reco
     let second = codes()[1].clone();
     // … and the tenth wrong guess closes recovery for the account, even for the right code.
     let tenth = recover(&attacker, &wrong_code(&second, 9)).await;
-    assert!(matches!(tenth, Err(AppError::TooManyAttempts(_))), "{tenth:?}");
+    assert!(
+        matches!(tenth, Err(AppError::TooManyAttempts(_))),
+        "{tenth:?}"
+    );
     let right = recover(&attacker, &second).await;
-    assert!(matches!(right, Err(AppError::TooManyAttempts(_))), "{right:?}");
+    assert!(
+        matches!(right, Err(AppError::TooManyAttempts(_))),
+        "{right:?}"
+    );
     assert!(
         app.client().login(STUDENT, NEW_PASSWORD).await.is_err(),
         "the password did not change"
@@ -143,8 +154,13 @@ async fn recovery_codes_are_issued_by_creation_time_and_wrong_guesses_close_reco
 async fn at_most_five_recovery_codes_a_day() {
     let app = TestApp::spawn().await;
     let student = app.student(STUDENT).await;
-    common::bind_recovery_email(&app, &student, "me@example.edu.cn", &default_password(STUDENT))
-        .await;
+    common::bind_recovery_email(
+        &app,
+        &student,
+        "me@example.edu.cn",
+        &default_password(STUDENT),
+    )
+    .await;
     let anonymous = app.client();
     for _ in 0..8 {
         age_recovery_codes(&app).await;
@@ -194,12 +210,18 @@ async fn the_mask_shows_nothing_of_the_default_password() {
     let info = student.info().await.expect("info");
     assert_eq!(info["record"]["id_number"], expected.as_str());
     let page = student.get("/student").await.text().await.unwrap();
-    assert!(!page.contains(&id_number[12..]), "the page never shows the tail");
+    assert!(
+        !page.contains(&id_number[12..]),
+        "the page never shows the tail"
+    );
 
     // Another college's staff and 学校 see lists with the same mask.
     let school = app.staff("school").await;
     let queue = school
-        .call("review_queue", &[("filter", &format!("status=all&q={STUDENT}"))])
+        .call(
+            "review_queue",
+            &[("filter", &format!("status=all&q={STUDENT}"))],
+        )
         .await
         .expect("queue");
     let row = &queue["rows"][0];
@@ -305,21 +327,25 @@ async fn over_long_inputs_are_refused_before_anything_is_stored() {
         .await
         .unwrap_err();
     assert!(error.field_message("username").is_some(), "{error:?}");
-    let error = client
-        .login(STUDENT, &"p".repeat(129))
-        .await
-        .unwrap_err();
+    let error = client.login(STUDENT, &"p".repeat(129)).await.unwrap_err();
     assert!(error.field_message("password").is_some(), "{error:?}");
     assert_eq!(count(&app, "SELECT COUNT(*) FROM login_failures").await, 0);
     assert_eq!(count(&app, "SELECT COUNT(*) FROM auth_failures").await, 0);
     assert_eq!(
-        count(&app, "SELECT COUNT(*) FROM audit_log WHERE length(actor) > 40").await,
+        count(
+            &app,
+            "SELECT COUNT(*) FROM audit_log WHERE length(actor) > 40"
+        )
+        .await,
         0
     );
 
     // A save id is a 128-bit id, not a place to store a megabyte.
     let student = app.student(STUDENT).await;
-    student.call("start_verification", &[]).await.expect("start");
+    student
+        .call("start_verification", &[])
+        .await
+        .expect("start");
     let version = student.version().await.to_string();
     let mut fields: Vec<(&str, String)> = common::valid_form();
     fields.push(("intent", "draft".into()));
@@ -363,7 +389,10 @@ async fn a_flood_of_logins_is_told_busy_instead_of_queueing_without_end() {
         200,
         "only wrong-password, busy or paused: {statuses:?}"
     );
-    assert!(busy > 0, "at most a few hashes at once, the rest are told to come back");
+    assert!(
+        busy > 0,
+        "at most a few hashes at once, the rest are told to come back"
+    );
     assert!(wrong > 0, "the ones that got a slot were answered");
 }
 
@@ -379,7 +408,10 @@ async fn a_lock_belongs_to_the_address_that_failed() {
             let _ = attacker.login(no, "000000").await;
         }
         let locked = attacker.login(no, password).await;
-        assert!(matches!(locked, Err(AppError::Locked(_))), "{no}: {locked:?}");
+        assert!(
+            matches!(locked, Err(AppError::Locked(_))),
+            "{no}: {locked:?}"
+        );
     }
     // Every real student still logs in from their own address.
     for (i, (no, password)) in students.iter().enumerate() {
@@ -390,7 +422,10 @@ async fn a_lock_belongs_to_the_address_that_failed() {
     }
     // Staff see where the lock is.
     let school = app.staff("school").await;
-    let office = school.call("load_account_office", &[]).await.expect("office");
+    let office = school
+        .call("load_account_office", &[])
+        .await
+        .expect("office");
     let locked = office["locked"].as_array().unwrap();
     assert_eq!(locked.len(), 15);
     assert_eq!(locked[0]["locked_from"], serde_json::json!(["10.0.0.66"]));
@@ -415,20 +450,24 @@ async fn guessing_one_account_from_many_addresses_is_slowed_without_locking_it()
     );
     let response = app
         .client_from("10.2.1.2")
-        .call_raw(
-            "login",
-            &[("student_no", STUDENT), ("password", "000000")],
-        )
+        .call_raw("login", &[("student_no", STUDENT), ("password", "000000")])
         .await;
     assert_eq!(response.status(), 429);
     // Nobody is locked; after the wait the student logs in.
     assert_eq!(
-        count(&app, "SELECT COUNT(*) FROM students WHERE locked_at IS NOT NULL").await,
+        count(
+            &app,
+            "SELECT COUNT(*) FROM students WHERE locked_at IS NOT NULL"
+        )
+        .await,
         0
     );
     assert_eq!(actions(&app, "account_throttled").await, 1);
     let school = app.staff("school").await;
-    let office = school.call("load_account_office", &[]).await.expect("office");
+    let office = school
+        .call("load_account_office", &[])
+        .await
+        .expect("office");
     assert_eq!(
         office["slowed"][0]["account"],
         format!("student:{STUDENT}").as_str()
@@ -455,7 +494,10 @@ async fn one_address_failing_on_many_accounts_is_paused() {
     let paused = scanner
         .login("2019010002", &default_password("2019010002"))
         .await;
-    assert!(matches!(paused, Err(AppError::TooManyAttempts(_))), "{paused:?}");
+    assert!(
+        matches!(paused, Err(AppError::TooManyAttempts(_))),
+        "{paused:?}"
+    );
     // A student behind another address is not affected.
     app.client_from("10.3.0.10")
         .login("2019010002", &default_password("2019010002"))
@@ -463,7 +505,10 @@ async fn one_address_failing_on_many_accounts_is_paused() {
         .expect("other addresses go on");
     assert_eq!(actions(&app, "address_throttled").await, 1);
     let school = app.staff("school").await;
-    let office = school.call("load_account_office", &[]).await.expect("office");
+    let office = school
+        .call("load_account_office", &[])
+        .await
+        .expect("office");
     assert_eq!(office["limited_addresses"][0]["client_addr"], "10.3.0.9");
 }
 
@@ -541,9 +586,11 @@ async fn the_current_password_is_no_oracle() {
         answers.push(result);
     }
     assert!(
-        answers[..10]
-            .iter()
-            .all(|a| a.as_ref().err().and_then(|e| e.field_message("password")).is_some()),
+        answers[..10].iter().all(|a| a
+            .as_ref()
+            .err()
+            .and_then(|e| e.field_message("password"))
+            .is_some()),
         "{answers:?}"
     );
     assert!(
@@ -563,9 +610,18 @@ async fn the_current_password_is_no_oracle() {
             ],
         )
         .await;
-    assert!(matches!(change, Err(AppError::TooManyAttempts(_))), "{change:?}");
-    let login = app.client().login(STUDENT, &default_password(STUDENT)).await;
-    assert!(matches!(login, Err(AppError::TooManyAttempts(_))), "{login:?}");
+    assert!(
+        matches!(change, Err(AppError::TooManyAttempts(_))),
+        "{change:?}"
+    );
+    let login = app
+        .client()
+        .login(STUDENT, &default_password(STUDENT))
+        .await;
+    assert!(
+        matches!(login, Err(AppError::TooManyAttempts(_))),
+        "{login:?}"
+    );
 }
 
 #[tokio::test]
@@ -580,7 +636,12 @@ async fn a_new_recovery_address_is_bound_only_with_the_code_sent_to_it() {
         )
         .await
         .expect("code sent");
-    assert!(sent["CodeSent"].as_str().unwrap().ends_with("@example.edu.cn"));
+    assert!(
+        sent["CodeSent"]
+            .as_str()
+            .unwrap()
+            .ends_with("@example.edu.cn")
+    );
     let bound: Option<String> =
         sqlx::query_scalar("SELECT recovery_email FROM students WHERE student_no = $1")
             .bind(STUDENT)
@@ -607,7 +668,11 @@ async fn a_new_recovery_address_is_bound_only_with_the_code_sent_to_it() {
         .filter(|t| t.contains("Subject: 找回密码邮箱已更改"))
         .collect();
     assert_eq!(notices.len(), 1);
-    assert!(notices[0].contains("To: first@example.edu.cn"), "{}", notices[0]);
+    assert!(
+        notices[0].contains("To: first@example.edu.cn"),
+        "{}",
+        notices[0]
+    );
     assert!(notices[0].contains("se***@example.edu.cn"));
 }
 
@@ -631,14 +696,22 @@ async fn data_files_are_private_and_the_outbox_forgets_expired_codes() {
     }
     // Without SMTP the answer says no mail goes out, and the outbox is the service user's.
     let student = app.student(STUDENT).await;
-    common::bind_recovery_email(&app, &student, "me@example.edu.cn", &default_password(STUDENT))
-        .await;
+    common::bind_recovery_email(
+        &app,
+        &student,
+        "me@example.edu.cn",
+        &default_password(STUDENT),
+    )
+    .await;
     let answer = app
         .client()
         .call("forgot_password", &[("student_no", STUDENT)])
         .await
         .expect("answer");
-    assert!(answer.as_str().unwrap().contains("尚未配置邮件服务"), "{answer}");
+    assert!(
+        answer.as_str().unwrap().contains("尚未配置邮件服务"),
+        "{answer}"
+    );
     let outbox = &app.state.config.outbox_dir;
     assert_eq!(mode(outbox), 0o700);
     let files: Vec<std::path::PathBuf> = std::fs::read_dir(outbox)
@@ -666,7 +739,10 @@ async fn data_files_are_private_and_the_outbox_forgets_expired_codes() {
 async fn writes_without_an_origin_are_refused() {
     let app = TestApp::spawn().await;
     let url = format!("http://{}/api/login", app.addr);
-    let form = format!("student_no={STUDENT}&password={}", default_password(STUDENT));
+    let form = format!(
+        "student_no={STUDENT}&password={}",
+        default_password(STUDENT)
+    );
     let bare = reqwest::Client::new()
         .post(&url)
         .header("content-type", "application/x-www-form-urlencoded")
@@ -729,10 +805,16 @@ async fn refusals_carry_their_http_status_and_still_decode() {
         404
     );
     let response = student
-        .call_raw("save_verification", &[("intent", "draft"), ("version", "1")])
+        .call_raw(
+            "save_verification",
+            &[("intent", "draft"), ("version", "1")],
+        )
         .await;
     assert_eq!(status(response), 400, "missing arguments");
-    student.call("start_verification", &[]).await.expect("start");
+    student
+        .call("start_verification", &[])
+        .await
+        .expect("start");
     let form = common::with(&common::valid_form(), &[("qq", "12345a")]);
     let mut fields: Vec<(&str, &str)> = form.iter().map(|(k, v)| (*k, v.as_str())).collect();
     fields.extend([("intent", "draft"), ("version", "1")]);

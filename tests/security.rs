@@ -350,8 +350,13 @@ async fn a_recovery_code_works_once_and_expires() {
             .and_then(|e| e.field_message("email"))
             .is_some()
     );
-    common::bind_recovery_email(&app, &student, "me@example.edu.cn", &default_password(STUDENT))
-        .await;
+    common::bind_recovery_email(
+        &app,
+        &student,
+        "me@example.edu.cn",
+        &default_password(STUDENT),
+    )
+    .await;
 
     let bound = anonymous
         .call("forgot_password", &[("student_no", STUDENT)])

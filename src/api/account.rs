@@ -427,7 +427,13 @@ pub mod ssr {
             },
         )
         .await?;
-        log_event(&own.actor, refused_action, own.student_id, Some("当前密码错误")).await?;
+        log_event(
+            &own.actor,
+            refused_action,
+            own.student_id,
+            Some("当前密码错误"),
+        )
+        .await?;
         Err(AppError::field(field, "当前密码不正确"))
     }
 
@@ -611,7 +617,11 @@ pub mod ssr {
         security::drop_email_claim(&state.pool, student_id).await?;
         security::set_recovery_email(&state.pool, student_id, Some(&claim.email)).await?;
         let masked = mask_email(&claim.email);
-        if let Some(old) = own.recovery_email.as_deref().filter(|old| *old != claim.email) {
+        if let Some(old) = own
+            .recovery_email
+            .as_deref()
+            .filter(|old| *old != claim.email)
+        {
             announce_to_old_address(&state, &own, old, &format!("已更改为 {masked}")).await;
         }
         log_event(

@@ -301,10 +301,7 @@ pub mod ssr {
         if options.len() > crate::domain::limits::SURVEY_OPTIONS {
             return Err(AppError::field(
                 "options",
-                format!(
-                    "选项最多 {} 个",
-                    crate::domain::limits::SURVEY_OPTIONS
-                ),
+                format!("选项最多 {} 个", crate::domain::limits::SURVEY_OPTIONS),
             ));
         }
         if let Some(message) = options.iter().find_map(|o| option_limit.check(o).err()) {

@@ -394,8 +394,8 @@ async fn attempt_login(
     throttle::check_password_attempt(state, target.kind, &target.login, &addr).await?;
     // The lock belongs to this (account, address) pair; unknown names are locked alike, so the
     // answer does not tell whether an account exists.
-    let locked = security::pair_failures(&state.pool, target.kind, &target.login, &addr).await?
-        >= threshold;
+    let locked =
+        security::pair_failures(&state.pool, target.kind, &target.login, &addr).await? >= threshold;
     // Always one argon2 verification, so a locked or unknown account answers as slowly.
     let ok = verify_password(
         target.stored_hash.clone(),
@@ -458,7 +458,10 @@ pub async fn login_student(student_no: &str, password: &str) -> Result<bool, App
     let student_no = student_no.trim();
     require_present("student_no", student_no, "请输入学号")?;
     require_present("password", password, "请输入密码")?;
-    within_limits(&[(limits::STUDENT_NO, student_no), (limits::PASSWORD, password)])?;
+    within_limits(&[
+        (limits::STUDENT_NO, student_no),
+        (limits::PASSWORD, password),
+    ])?;
     let account = students::account_by_student_no(&state.pool, student_no).await?;
     let target = LoginTarget {
         kind: AccountKind::Student,

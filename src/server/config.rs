@@ -51,7 +51,9 @@ fn trusted_proxies(list: Option<&str>, trust_local: bool) -> Vec<ipnet::IpNet> {
                         .map(ipnet::IpNet::from)
                 });
                 if parsed.is_none() {
-                    eprintln!("SHENGYUAN_TRUSTED_PROXIES: {entry} is not an address or CIDR, ignored");
+                    eprintln!(
+                        "SHENGYUAN_TRUSTED_PROXIES: {entry} is not an address or CIDR, ignored"
+                    );
                 }
                 parsed
             })

@@ -200,7 +200,14 @@ fn our_origin(request: &axum::extract::Request, config: &Config) -> (String, Str
     let forwarded = |name: &str| if trusted { text(name) } else { None };
     let scheme = forwarded("x-forwarded-proto")
         .map(|p| p.to_ascii_lowercase())
-        .unwrap_or_else(|| if config.secure_cookies { "https" } else { "http" }.to_string());
+        .unwrap_or_else(|| {
+            if config.secure_cookies {
+                "https"
+            } else {
+                "http"
+            }
+            .to_string()
+        });
     let default_port = if scheme == "https" { 443 } else { 80 };
     let host = forwarded("x-forwarded-host")
         .or_else(|| text("host"))

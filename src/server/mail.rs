@@ -95,10 +95,11 @@ pub fn sweep_outbox(config: &Config) {
             .ok()
             .and_then(|t| t.elapsed().ok())
             .is_some_and(|age| age > lifetime);
-        if old && path.extension().is_some_and(|e| e == "eml") {
-            if let Err(e) = std::fs::remove_file(&path) {
-                tracing::warn!(path = %path.display(), error = %e, "an expired outbox message could not be removed");
-            }
+        if old
+            && path.extension().is_some_and(|e| e == "eml")
+            && let Err(e) = std::fs::remove_file(&path)
+        {
+            tracing::warn!(path = %path.display(), error = %e, "an expired outbox message could not be removed");
         }
     }
 }

@@ -98,7 +98,14 @@ pub struct Failure<'a> {
 
 /// Counts a wrong password; the moment the account or the address reaches its brake is logged.
 pub async fn note_password_failure(state: &AppState, f: &Failure<'_>) -> Result<(), AppError> {
-    security::note_failure(&state.pool, f.kind, f.login, f.client_addr, Secret::Password).await?;
+    security::note_failure(
+        &state.pool,
+        f.kind,
+        f.login,
+        f.client_addr,
+        Secret::Password,
+    )
+    .await?;
     let now = Utc::now();
     let (failures, _) = security::failures_of_account(
         &state.pool,
@@ -176,7 +183,12 @@ pub async fn note_wrong_code(state: &AppState, f: &Failure<'_>) -> Result<bool, 
     Ok(wrong >= RECOVERY_MAX_WRONG_CODES)
 }
 
-async fn log(state: &AppState, f: &Failure<'_>, action: &str, detail: String) -> Result<(), AppError> {
+async fn log(
+    state: &AppState,
+    f: &Failure<'_>,
+    action: &str,
+    detail: String,
+) -> Result<(), AppError> {
     audit::record(
         &state.pool,
         audit::Entry {

@@ -83,13 +83,13 @@ pub async fn save<'e, E: SqliteExecutor<'e>>(
 pub async fn force_default_change<'e, E: SqliteExecutor<'e>>(
     executor: E,
 ) -> Result<bool, sqlx::Error> {
-    Ok(sqlx::query_scalar::<Sqlite, i64>(
-        "SELECT force_default_change FROM campaign WHERE id = 1",
+    Ok(
+        sqlx::query_scalar::<Sqlite, i64>("SELECT force_default_change FROM campaign WHERE id = 1")
+            .fetch_optional(executor)
+            .await?
+            .unwrap_or(1)
+            != 0,
     )
-    .fetch_optional(executor)
-    .await?
-    .unwrap_or(1)
-        != 0)
 }
 
 /// Switches it (the campaign row is created with its defaults when missing).

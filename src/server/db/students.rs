@@ -159,14 +159,12 @@ pub async fn account_by_student_no(
     pool: &SqlitePool,
     student_no: &str,
 ) -> Result<Option<StudentAccount>, sqlx::Error> {
-    sqlx::query_as::<Sqlite, StudentAccount>(
-        concat!(
-            "SELECT id, student_no, name, id_number, password_hash, ",
-            must_change_password!(),
-            " AS must_change_password, locked_at, recovery_email, college_id
+    sqlx::query_as::<Sqlite, StudentAccount>(concat!(
+        "SELECT id, student_no, name, id_number, password_hash, ",
+        must_change_password!(),
+        " AS must_change_password, locked_at, recovery_email, college_id
          FROM students WHERE student_no = $1 AND removed_at IS NULL"
-        ),
-    )
+    ))
     .bind(student_no)
     .fetch_optional(pool)
     .await
@@ -176,14 +174,12 @@ pub async fn account_by_id(
     pool: &SqlitePool,
     id: i64,
 ) -> Result<Option<StudentAccount>, sqlx::Error> {
-    sqlx::query_as::<Sqlite, StudentAccount>(
-        concat!(
-            "SELECT id, student_no, name, id_number, password_hash, ",
-            must_change_password!(),
-            " AS must_change_password, locked_at, recovery_email, college_id
+    sqlx::query_as::<Sqlite, StudentAccount>(concat!(
+        "SELECT id, student_no, name, id_number, password_hash, ",
+        must_change_password!(),
+        " AS must_change_password, locked_at, recovery_email, college_id
          FROM students WHERE id = $1 AND removed_at IS NULL"
-        ),
-    )
+    ))
     .bind(id)
     .fetch_optional(pool)
     .await
