@@ -558,20 +558,8 @@ pub mod ssr {
             no = own.login,
             minutes = state.config.reset_code_minutes,
         );
-        let sent = crate::server::mail::send(
-            &state.config,
-            crate::server::mail::Mail {
-                to: &address,
-                subject: "绑定找回密码邮箱验证码",
-                body,
-            },
-        )
-        .await;
+        let (sent, detail) = send_code(&state, &address, "绑定找回密码邮箱验证码", body).await;
         let masked = mask_email(&address);
-        let detail = match &sent {
-            Ok(()) => format!("验证码已发送至 {masked}"),
-            Err(_) => "邮件发送失败".to_string(),
-        };
         log_event(
             &own.actor,
             "recovery_email_requested",
@@ -579,7 +567,7 @@ pub mod ssr {
             Some(&detail),
         )
         .await?;
-        if sent.is_err() {
+        if !sent {
             return Err(AppError::Rejected(
                 "验证码邮件发送失败，请稍后再试".to_string(),
             ));
@@ -632,6 +620,18 @@ pub mod ssr {
         )
         .await?;
         Ok(masked)
+    }
+
+    /// Mails a code; whether it went out, and what the security log says about it.
+    async fn send_code(state: &AppState, to: &str, subject: &str, body: String) -> (bool, String) {
+        let mail = crate::server::mail::Mail { to, subject, body };
+        match crate::server::mail::send(&state.config, mail).await {
+            Ok(()) => (true, format!("验证码已发送至 {}", mask_email(to))),
+            Err(e) => {
+                tracing::error!(error = %e, subject, "a code e-mail was not sent");
+                (false, "邮件发送失败".to_string())
+            }
+        }
     }
 
     fn code_hash(student_id: i64, code: &str) -> String {
@@ -732,22 +732,7 @@ pub mod ssr {
             no = account.student_no,
             minutes = state.config.reset_code_minutes,
         );
-        let sent = crate::server::mail::send(
-            &state.config,
-            crate::server::mail::Mail {
-                to: &email,
-                subject: "找回密码验证码",
-                body,
-            },
-        )
-        .await;
-        let detail = match &sent {
-            Ok(()) => format!("验证码已发送至 {}", mask_email(&email)),
-            Err(e) => {
-                tracing::error!(error = %e, "recovery e-mail not sent");
-                "邮件发送失败".to_string()
-            }
-        };
+        let (_, detail) = send_code(&state, &email, "找回密码验证码", body).await;
         log_event(
             &actor,
             "password_recovery_requested",
