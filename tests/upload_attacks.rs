@@ -296,11 +296,13 @@ async fn upload_count(app: &TestApp) -> i64 {
 }
 
 async fn has_content(app: &TestApp, id: i64) -> bool {
-    sqlx::query_scalar::<sqlx::Sqlite, bool>("SELECT content IS NOT NULL FROM uploads WHERE id = $1")
-        .bind(id)
-        .fetch_one(&app.state.pool)
-        .await
-        .unwrap()
+    sqlx::query_scalar::<sqlx::Sqlite, bool>(
+        "SELECT content IS NOT NULL FROM uploads WHERE id = $1",
+    )
+    .bind(id)
+    .fetch_one(&app.state.pool)
+    .await
+    .unwrap()
 }
 
 async fn preview(client: &common::Client, id: i64) -> serde_json::Value {
@@ -419,6 +421,31 @@ async fn a_shared_string_table_claiming_10_to_the_12_strings_is_refused() {
 }
 
 #[tokio::test]
+async fn fonts_copied_into_every_cell_format_are_bounded() {
+    let app = TestApp::spawn().await;
+    // calamine copies a format's font into the format: a 100 KB font name in 1,000 formats is
+    // 100 MB (and 1 MB in 65,000 would be 65 GB) from a 0.1 MB file.
+    let styles = format!(
+        r#"<?xml version="1.0" encoding="UTF-8"?><styleSheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><fonts count="1"><font><name val="{}"/></font></fonts><cellXfs count="1000">{}</cellXfs></styleSheet>"#,
+        "a".repeat(100_000),
+        r#"<xf fontId="0"/>"#.repeat(1_000)
+    );
+    let mut parts = workbook_parts(
+        sheet(&format!(
+            "<sheetData><row>{}</row></sheetData>",
+            inline("A1", "学号")
+        )),
+        None,
+    );
+    parts.push(Entry {
+        name: "xl/styles.xml",
+        ..stored("", &styles)
+    });
+    let message = refused(&app, "styles.xlsx", zip(&parts)).await;
+    assert!(message.contains("样式过大"), "{message}");
+}
+
+#[tokio::test]
 async fn zip_bombs_are_refused_whether_they_admit_their_size_or_not() {
     let app = TestApp::spawn().await;
     let spaces: u64 = 201 * 1024 * 1024;
@@ -516,15 +543,20 @@ async fn the_preview_is_stored_and_the_file_goes_once_confirmed_or_discarded() {
         .expect("confirmed");
     assert!(!has_content(&app, id).await, "the file is deleted");
     let done = preview(&school, id).await;
-    assert!(done["applied"].as_str().unwrap().contains("更新 1 人"), "{done}");
+    assert!(
+        done["applied"].as_str().unwrap().contains("更新 1 人"),
+        "{done}"
+    );
     assert_eq!(app.school_value("2019010001", "qq").await, "87654321");
-    let id_numbers: i64 = sqlx::query_scalar(
-        "SELECT COUNT(*) FROM uploads WHERE content IS NOT NULL",
-    )
-    .fetch_one(&app.state.pool)
-    .await
-    .unwrap();
-    assert_eq!(id_numbers, 0, "no roster (and no 身份证号) is left in uploads");
+    let id_numbers: i64 =
+        sqlx::query_scalar("SELECT COUNT(*) FROM uploads WHERE content IS NOT NULL")
+            .fetch_one(&app.state.pool)
+            .await
+            .unwrap();
+    assert_eq!(
+        id_numbers, 0,
+        "no roster (and no 身份证号) is left in uploads"
+    );
 }
 
 #[tokio::test]
@@ -550,7 +582,10 @@ async fn unconfirmed_files_are_deleted_after_24_hours() {
     let late = counselor
         .call("import_confirm", &[("upload_id", &old.to_string())])
         .await;
-    assert!(matches!(late, Err(AppError::Rejected(ref m)) if m.contains("24 小时")), "{late:?}");
+    assert!(
+        matches!(late, Err(AppError::Rejected(ref m)) if m.contains("24 小时")),
+        "{late:?}"
+    );
 }
 
 // ---- item 12: the uploader's scope, whoever confirms ---------------------------------------
@@ -559,9 +594,10 @@ async fn unconfirmed_files_are_deleted_after_24_hours() {
 async fn school_confirming_a_college_file_imports_only_that_college() {
     let app = TestApp::spawn().await;
     // A math counselor's file that also changes a 计算机 student (2019020001, QQ 23456789).
-    let edited = ROSTER
-        .replacen("12345678\n", "87654321\n", 1)
-        .replacen("23456789\n", "99999999\n", 1);
+    let edited =
+        ROSTER
+            .replacen("12345678\n", "87654321\n", 1)
+            .replacen("23456789\n", "99999999\n", 1);
     let counselor = app.staff("math").await;
     let id = stored_upload(&counselor, "名单.csv", edited.into_bytes()).await;
     let p = preview(&counselor, id).await;
@@ -570,7 +606,10 @@ async fn school_confirming_a_college_file_imports_only_that_college() {
 
     let school = app.staff("school").await;
     let seen = preview(&school, id).await;
-    assert_eq!(seen["scope"], "数学与计算科学学院", "学校 sees the uploader's scope");
+    assert_eq!(
+        seen["scope"], "数学与计算科学学院",
+        "学校 sees the uploader's scope"
+    );
     let summary = school
         .call("import_confirm", &[("upload_id", &id.to_string())])
         .await
@@ -680,7 +719,9 @@ async fn uploads_imports_and_discards_are_logged_per_student() {
     assert_eq!(addr.as_deref(), Some("127.0.0.1"));
     let detail = detail.unwrap();
     assert!(
-        detail.contains("放弃.csv") && detail.contains("1 行") && detail.contains("数学与计算科学学院"),
+        detail.contains("放弃.csv")
+            && detail.contains("1 行")
+            && detail.contains("数学与计算科学学院"),
         "{detail}"
     );
 }
@@ -729,7 +770,10 @@ async fn figures_of_a_100000_row_preview() {
     assert_eq!(first, second);
     let count = |k: &str| first[k].as_u64().unwrap_or(0);
     assert_eq!(
-        count("added_count") + count("changed_count") + count("unchanged_count") + count("refused_count"),
+        count("added_count")
+            + count("changed_count")
+            + count("unchanged_count")
+            + count("refused_count"),
         100_000,
         "{}",
         first["error"]

@@ -4,8 +4,8 @@
 use super::AppState;
 use super::auth::{Caller, StaffCaller, caller_for, client_addr_of};
 use super::db::audit;
-use super::imports::Staged;
 use super::downloads::{attachment, csv_bytes};
+use super::imports::Staged;
 use axum::extract::{Multipart, Request, State};
 use axum::response::{IntoResponse, Redirect, Response};
 use http::StatusCode;
@@ -105,10 +105,11 @@ pub async fn upload_roster(State(state): State<AppState>, request: Request) -> R
             return back_with_error("请选择要上传的文件（.xlsx 或 .csv）");
         }
         // Read once, here: the preview page shows what was stored.
-        return match super::imports::stage(&state, &staff, addr.as_deref(), &file_name, bytes)
-            .await
+        return match super::imports::stage(&state, &staff, addr.as_deref(), &file_name, bytes).await
         {
-            Ok(Staged::Stored { id }) => Redirect::to(&format!("/staff/import/{id}")).into_response(),
+            Ok(Staged::Stored { id }) => {
+                Redirect::to(&format!("/staff/import/{id}")).into_response()
+            }
             Ok(Staged::Refused(message)) => back_with_error(&message),
             Err(_) => StatusCode::INTERNAL_SERVER_ERROR.into_response(),
         };

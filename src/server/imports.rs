@@ -43,7 +43,10 @@ fn busy() -> String {
 }
 
 /// The import's scope for an uploader of `college_id` (`None`: 学校, the whole school).
-pub async fn scope_name(state: &AppState, college_id: Option<i64>) -> Result<Option<String>, sqlx::Error> {
+pub async fn scope_name(
+    state: &AppState,
+    college_id: Option<i64>,
+) -> Result<Option<String>, sqlx::Error> {
     match college_id {
         None => Ok(None),
         // A college that no longer exists matches no row, so nothing is imported.

@@ -40,7 +40,9 @@ fn read_xlsx(bytes: &[u8]) -> Result<Table, String> {
         .cloned()
         .ok_or("Excel 文件中没有工作表")?;
     let unreadable = |e: calamine::XlsxError| format!("无法读取第一个工作表：{e}");
-    let mut reader = workbook.worksheet_cells_reader(&sheet).map_err(unreadable)?;
+    let mut reader = workbook
+        .worksheet_cells_reader(&sheet)
+        .map_err(unreadable)?;
     let declared = reader.dimensions();
     limits::check_position(declared.end.0, declared.end.1)?;
     // Cells one by one, each placed only after its position passed the limits (calamine's

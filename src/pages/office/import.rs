@@ -111,10 +111,9 @@ fn PreviewView(
         p.file_name,
         beijing_time(&p.uploaded_at, "%m-%d %H:%M")
     );
-    let scope = p
-        .scope
-        .clone()
-        .map(|c| format!("仅导入上传者所在学院（{c}）的学生；其他学院的行会被拒绝（由学校确认时也是如此）。"));
+    let scope = p.scope.clone().map(|c| {
+        format!("仅导入上传者所在学院（{c}）的学生；其他学院的行会被拒绝（由学校确认时也是如此）。")
+    });
     if let Some(error) = p.error.clone() {
         return view! {
             <section class="card">

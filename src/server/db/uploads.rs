@@ -54,8 +54,8 @@ pub async fn create(pool: &SqlitePool, upload: NewUpload<'_>) -> Result<i64, sql
 
 /// Drops the file of every upload left unconfirmed for longer than `KEEP_UNCONFIRMED`.
 pub async fn purge_stale(pool: &SqlitePool) -> Result<u64, sqlx::Error> {
-    let cutoff = (chrono::Utc::now() - KEEP_UNCONFIRMED)
-        .to_rfc3339_opts(chrono::SecondsFormat::Secs, true);
+    let cutoff =
+        (chrono::Utc::now() - KEEP_UNCONFIRMED).to_rfc3339_opts(chrono::SecondsFormat::Secs, true);
     let done = sqlx::query::<Sqlite>(
         "UPDATE uploads SET content = NULL, discarded_at = $2
          WHERE content IS NOT NULL AND applied_at IS NULL AND created_at < $1",

@@ -23,6 +23,8 @@ const MAX_STRINGS: u64 = (MAX_ROWS as u64 + 1) * MAX_COLUMNS as u64;
 /// Excel itself stops at 64,000 cell formats.
 const MAX_RECORDS: u64 = 65_536;
 const MAX_ENTRIES: usize = 10_000;
+/// Bytes of fonts, fills and borders copied into cell formats (a real workbook: tens of KB).
+const MAX_STYLE_COPIES: u64 = 64 * 1024 * 1024;
 
 /// The message for a file refused by a limit or for a broken structure.
 pub fn refusal(reason: impl std::fmt::Display) -> String {
@@ -52,7 +54,10 @@ pub fn check_csv_record(data_rows: u64, width: usize) -> Result<(), String> {
         return Err(refusal(format!("超过 {MAX_ROWS} 行学生")));
     }
     if width > MAX_COLUMNS as usize {
-        return Err(refusal(format!("第 {} 行有 {width} 列，最多 {MAX_COLUMNS} 列", data_rows + 1)));
+        return Err(refusal(format!(
+            "第 {} 行有 {width} 列，最多 {MAX_COLUMNS} 列",
+            data_rows + 1
+        )));
     }
     Ok(())
 }
@@ -66,7 +71,11 @@ fn cell_name(row: u32, column: u32) -> String {
         n = (n - 1) / 26;
     }
     letters.reverse();
-    format!("{}{}", String::from_utf8_lossy(&letters), u64::from(row) + 1)
+    format!(
+        "{}{}",
+        String::from_utf8_lossy(&letters),
+        u64::from(row) + 1
+    )
 }
 
 /// Checks an `.xlsx` before it is read: the ZIP's declared sizes, then every part inflated
@@ -141,7 +150,9 @@ impl<R: Read> Read for Capped<R> {
             }
             return Ok(0);
         }
-        let want = buf.len().min(usize::try_from(self.left).unwrap_or(usize::MAX));
+        let want = buf
+            .len()
+            .min(usize::try_from(self.left).unwrap_or(usize::MAX));
         let got = self.inner.read(&mut buf[..want])?;
         self.left -= got as u64;
         Ok(got)
@@ -167,11 +178,38 @@ fn scan_part<R: BufRead>(part: R, name: &str, records: &mut Records) -> Result<(
     let lower = name.to_ascii_lowercase();
     let meant_as_xml = lower.ends_with(".xml") || lower.ends_with(".rels");
     let mut buf = Vec::with_capacity(1024);
+    // calamine copies the font, fill and border a cell format names into each format: their
+    // size times the number of formats is what it allocates.
+    let mut formats: u64 = 0;
+    let mut largest_style: u64 = 0;
+    let mut style_open: Option<u64> = None;
     loop {
         buf.clear();
         match xml.read_event_into(&mut buf) {
-            Ok(Event::Start(e)) => check_element(&e, records)?,
-            Ok(Event::Eof) => return Ok(()),
+            Ok(Event::Start(e)) => {
+                check_element(&e, records)?;
+                match e.local_name().as_ref() {
+                    "xf" => formats += 1,
+                    "font" | "fill" | "border" if style_open.is_none() => {
+                        style_open = Some(xml.buffer_position())
+                    }
+                    _ => {}
+                }
+            }
+            Ok(Event::End(e)) if matches!(e.local_name().as_ref(), "font" | "fill" | "border") => {
+                if let Some(start) = style_open.take() {
+                    largest_style = largest_style.max(xml.buffer_position().saturating_sub(start));
+                }
+                if formats.saturating_mul(largest_style) > MAX_STYLE_COPIES {
+                    return Err(refusal(format!("{name} 中的样式过大")));
+                }
+            }
+            Ok(Event::Eof) => {
+                if formats.saturating_mul(largest_style) > MAX_STYLE_COPIES {
+                    return Err(refusal(format!("{name} 中的样式过大")));
+                }
+                return Ok(());
+            }
             Ok(_) => {}
             // A picture or a binary part is not XML; an XML part that does not parse stops
             // calamine at the same event, but is refused here rather than guessed about.
@@ -182,9 +220,8 @@ fn scan_part<R: BufRead>(part: R, name: &str, records: &mut Records) -> Result<(
 }
 
 fn check_element(e: &BytesStart, records: &mut Records) -> Result<(), String> {
-    let over = |what: &str, n: u64, max: u64| {
-        Err(refusal(format!("{what}数量 {n} 超过上限 {max}")))
-    };
+    let over =
+        |what: &str, n: u64, max: u64| Err(refusal(format!("{what}数量 {n} 超过上限 {max}")));
     match e.local_name().as_ref() {
         "dimension" => {
             for range in attr_values(e, "ref")? {
@@ -215,8 +252,8 @@ fn check_element(e: &BytesStart, records: &mut Records) -> Result<(), String> {
         }
         "c" => {
             for r in attr_values(e, "r")? {
-                let (row, column) = reference(&r, true)
-                    .ok_or_else(|| refusal("单元格位置无法识别"))?;
+                let (row, column) =
+                    reference(&r, true).ok_or_else(|| refusal("单元格位置无法识别"))?;
                 check_position(row, column.unwrap_or(0))?;
             }
         }
@@ -229,11 +266,7 @@ fn check_element(e: &BytesStart, records: &mut Records) -> Result<(), String> {
                         .ok()
                         .ok_or_else(|| refusal("共享字符串数量无法识别"))?;
                     if n > MAX_STRINGS {
-                        return over(
-                            &format!("共享字符串声明的{key}"),
-                            n,
-                            MAX_STRINGS,
-                        );
+                        return over(&format!("共享字符串声明的{key}"), n, MAX_STRINGS);
                     }
                 }
             }
@@ -308,7 +341,10 @@ mod tests {
     #[test]
     fn references_read_like_calamine_and_never_overflow() {
         assert_eq!(reference("A1", true), Some((0, Some(0))));
-        assert_eq!(reference("XFD1048576", true), Some((1_048_575, Some(16_383))));
+        assert_eq!(
+            reference("XFD1048576", true),
+            Some((1_048_575, Some(16_383)))
+        );
         assert_eq!(reference("gr100001", true), Some((100_000, Some(199))));
         assert_eq!(reference("5", false), Some((4, None)));
         assert_eq!(reference("5", true), None);
@@ -321,7 +357,10 @@ mod tests {
     fn limits_hold_at_their_edges() {
         assert!(check_position(MAX_ROWS, MAX_COLUMNS - 1).is_ok());
         let err = check_position(MAX_ROWS + 1, 0).unwrap_err();
-        assert!(err.starts_with("导入文件过大或格式不正确：单元格 A100002"), "{err}");
+        assert!(
+            err.starts_with("导入文件过大或格式不正确：单元格 A100002"),
+            "{err}"
+        );
         assert!(check_position(0, MAX_COLUMNS).is_err());
         assert_eq!(cell_name(0, 16_383), "XFD1");
         assert!(check_csv_record(u64::from(MAX_ROWS), 200).is_ok());
