@@ -329,7 +329,6 @@ async fn a_cell_at_xfd1048576_is_refused_before_anything_is_allocated() {
     ));
     let id = stored_upload(&counselor, "名单.xlsx", fine).await;
     let p = preview(&counselor, id).await;
-    assert_eq!(p["error"], serde_json::Value::Null, "{p}");
     assert_eq!(p["unchanged_count"], 1, "the fixture's first student: {p}");
     sqlx::query("DELETE FROM uploads")
         .execute(&app.state.pool)
@@ -774,9 +773,7 @@ async fn figures_of_a_100000_row_preview() {
             + count("changed_count")
             + count("unchanged_count")
             + count("refused_count"),
-        100_000,
-        "{}",
-        first["error"]
+        100_000
     );
     println!(
         "100,000-row .xlsx ({:.1} MB): upload (read, parse, dry run, store) {:.2} s; \

@@ -37,8 +37,6 @@ pub struct RosterPreview {
     pub refused: Vec<(u64, String)>,
     /// The first values imported as they are, to be checked by the student.
     pub warnings: Vec<String>,
-    /// Why the whole file cannot be imported (unreadable, required columns missing).
-    pub error: Option<String>,
     /// "数学与计算科学学院" when the import is limited to one college (the uploader's).
     pub scope: Option<String>,
 }

@@ -173,7 +173,6 @@ fn preview_of(
         changed: Vec::new(),
         refused: Vec::new(),
         warnings: Vec::new(),
-        error: None,
         scope,
     };
     for o in &report.outcomes {

@@ -114,15 +114,6 @@ fn PreviewView(
     let scope = p.scope.clone().map(|c| {
         format!("仅导入上传者所在学院（{c}）的学生；其他学院的行会被拒绝（由学校确认时也是如此）。")
     });
-    if let Some(error) = p.error.clone() {
-        return view! {
-            <section class="card">
-                <h2>{title}</h2>
-                <p class="notice error" role="alert" data-testid="file-error">{error}</p>
-            </section>
-        }
-        .into_any();
-    }
     let discard_failed = move || {
         discard
             .value()
