@@ -203,7 +203,10 @@ mod ssr {
         };
         let mut tx = db::begin_write(&state.pool).await?;
         let mut cache = students::OrgCache::default();
-        if students::upsert_roster(&mut tx, &mut cache, &student).await? != students::Upsert::Added
+        if students::upsert_roster(&mut tx, &mut cache, &student)
+            .await?
+            .upsert
+            != students::Upsert::Added
         {
             return Err(AppError::field("student_no", "该学号已存在"));
         }

@@ -526,6 +526,7 @@ mod ssr {
             "copy_to_school" => "复制到校库",
             "staff_edit" => "老师修改学籍",
             "add_student" => "新增学生",
+            "import_roster" => "名单导入",
             "removal_requested" => "申请移出本届",
             "removal_approved" => "移出本届",
             "removal_refused" => "移出申请未获同意",

@@ -4,15 +4,16 @@
 
 use super::AppState;
 use super::auth::{Caller, StaffCaller, caller_for, client_addr_of};
-use super::db::{audit, uploads};
+use super::db::audit;
 use super::downloads::{Download, csv_bytes, scope_name, send_logged};
+use super::imports::Staged;
 use axum::extract::{Multipart, Request, State};
 use axum::response::{IntoResponse, Redirect, Response};
 use http::StatusCode;
 use http::request::Parts;
 
 /// Largest roster file accepted (20,000 students as xlsx are about 2 MB).
-pub const UPLOAD_LIMIT: usize = 20 * 1024 * 1024;
+pub const UPLOAD_LIMIT: usize = super::spreadsheet::limits::MAX_FILE_BYTES;
 
 pub const XLSX: &str = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
 
@@ -62,13 +63,15 @@ pub fn query_param(parts: &Parts, key: &str) -> Option<String> {
         .map(|(_, v)| crate::api::review::percent_decode(v))
 }
 
-/// `POST /staff/import` (multipart, field `file`): stores the file and shows its preview.
+/// `POST /staff/import/upload` (multipart, field `file`): reads the file, stores it with its
+/// preview and shows that; a file over the limits or unreadable goes back with the reason.
 pub async fn upload_roster(State(state): State<AppState>, request: Request) -> Response {
     let (parts, body) = request.into_parts();
     let staff = match staff_of(&state, &parts, false, "上传名单").await {
         Ok(s) => s,
         Err(response) => return response,
     };
+    let addr = client_addr_of(&parts, &state.config);
     let request = Request::from_parts(parts, body);
     let mut multipart =
         match <Multipart as axum::extract::FromRequest<()>>::from_request(request, &()).await {
@@ -102,12 +105,14 @@ pub async fn upload_roster(State(state): State<AppState>, request: Request) -> R
         if bytes.is_empty() {
             return back_with_error("请选择要上传的文件（.xlsx 或 .csv）");
         }
-        return match uploads::create(&state.pool, staff.id, &file_name, &bytes).await {
-            Ok(id) => Redirect::to(&format!("/staff/import/{id}")).into_response(),
-            Err(e) => {
-                tracing::error!(error = %e, "storing an upload failed");
-                StatusCode::INTERNAL_SERVER_ERROR.into_response()
+        // Read once, here: the preview page shows what was stored.
+        return match super::imports::stage(&state, &staff, addr.as_deref(), &file_name, bytes).await
+        {
+            Ok(Staged::Stored { id }) => {
+                Redirect::to(&format!("/staff/import/{id}")).into_response()
             }
+            Ok(Staged::Refused(message)) => back_with_error(&message),
+            Err(_) => StatusCode::INTERNAL_SERVER_ERROR.into_response(),
         };
     }
 }

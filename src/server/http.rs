@@ -34,6 +34,10 @@ pub async fn build_state(
 ) -> Result<AppState, String> {
     let divisions = Divisions::load(&config.divisions_path)?;
     let pool = super::db::connect(&config.database_url).await?;
+    // Files left unconfirmed while the server was down go at start-up, not at the next upload.
+    super::db::uploads::purge_stale(&pool)
+        .await
+        .map_err(|e| format!("purging stale uploads failed: {e}"))?;
     Ok(AppState {
         leptos_options,
         pool,

@@ -10,6 +10,7 @@ pub mod downloads;
 pub mod export;
 pub mod files;
 pub mod http;
+pub mod imports;
 pub mod mail;
 pub mod offline;
 pub mod papers;

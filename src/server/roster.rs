@@ -454,6 +454,9 @@ pub struct ApplyOptions {
     pub college: Option<String>,
     /// Work out what would happen, then roll everything back (the preview).
     pub dry_run: bool,
+    /// Where the import came from, for the audit log: the client's address and the file.
+    pub client_addr: Option<String>,
+    pub source: Option<String>,
 }
 
 impl Report {
@@ -518,9 +521,15 @@ pub async fn apply_with(
                 continue;
             }
         }
-        let upsert = students::upsert_roster(&mut tx, &mut cache, student)
+        let upserted = students::upsert_roster(&mut tx, &mut cache, student)
             .await
             .map_err(db_error)?;
+        if !options.dry_run {
+            record_student(&mut tx, actor, &options, *line, &upserted)
+                .await
+                .map_err(db_error)?;
+        }
+        let upsert = upserted.upsert;
         match upsert {
             students::Upsert::Added => report.added += 1,
             students::Upsert::Changed => report.changed += 1,
@@ -546,12 +555,19 @@ pub async fn apply_with(
         tx.rollback().await.map_err(db_error)?;
         return Ok(report);
     }
+    let detail = format!(
+        "{}（{}，范围：{}）",
+        report.summary(),
+        options.source.as_deref().unwrap_or("名单"),
+        options.college.as_deref().unwrap_or("全校")
+    );
     audit::record(
         &mut *tx,
         audit::Entry {
             actor,
             action: "import_roster",
-            detail: Some(&report.summary()),
+            detail: Some(&detail),
+            client_addr: options.client_addr.as_deref(),
             ..Default::default()
         },
     )
@@ -559,6 +575,51 @@ pub async fn apply_with(
     .map_err(db_error)?;
     tx.commit().await.map_err(db_error)?;
     Ok(report)
+}
+
+/// The audit rows of one imported student: a new student once, a changed one per field (in the
+/// same transaction as the change).
+async fn record_student(
+    conn: &mut sqlx::SqliteConnection,
+    actor: &str,
+    options: &ApplyOptions,
+    line: u64,
+    upserted: &students::Upserted,
+) -> Result<(), sqlx::Error> {
+    let detail = format!(
+        "{} 第{line}行",
+        options.source.as_deref().unwrap_or("名单导入")
+    );
+    let base = audit::Entry {
+        actor,
+        action: "import_roster",
+        student_id: Some(upserted.student_id),
+        detail: Some(&detail),
+        client_addr: options.client_addr.as_deref(),
+        ..Default::default()
+    };
+    match upserted.upsert {
+        students::Upsert::Added => {
+            audit::record(
+                &mut *conn,
+                audit::Entry {
+                    new_value: Some("新增"),
+                    ..base
+                },
+            )
+            .await
+        }
+        students::Upsert::Changed => {
+            // Collected first: a closure held across the await would make the future not Send.
+            let changes: Vec<(&str, &str, &str)> = upserted
+                .changes
+                .iter()
+                .map(|(field, old, new)| (*field, old.as_str(), new.as_str()))
+                .collect();
+            audit::record_changes(conn, base, changes).await
+        }
+        students::Upsert::Unchanged => Ok(()),
+    }
 }
 
 /// Reads a UTF-8 CSV (a BOM is fine) and imports it.

@@ -1,7 +1,10 @@
 //! Reading an uploaded roster: `.xlsx` (calamine) or `.csv` (UTF-8, or GBK as Excel saves it on
 //! Chinese Windows), into a header row and numbered rows of text for `roster::parse_rows`.
 
-use calamine::{Data, Reader, Xlsx};
+pub mod limits;
+
+use calamine::{Data, DataRef, Reader, Xlsx};
+use std::collections::BTreeMap;
 
 /// Header and (line number, cells) rows of the first sheet / the file.
 pub struct Table {
@@ -11,7 +14,12 @@ pub struct Table {
 
 /// Reads `bytes` by their content: a ZIP (xlsx) or text (csv).
 pub fn read(file_name: &str, bytes: &[u8]) -> Result<Table, String> {
-    if bytes.starts_with(b"PK\x03\x04") {
+    if bytes.len() > limits::MAX_FILE_BYTES {
+        Err(limits::refusal(format!(
+            "文件超过 {} MB",
+            limits::MAX_FILE_BYTES >> 20
+        )))
+    } else if bytes.starts_with(b"PK\x03\x04") {
         read_xlsx(bytes)
     } else if bytes.starts_with(&[0xD0, 0xCF, 0x11, 0xE0]) {
         Err("这是旧版 Excel（.xls）文件，请在 Excel 中“另存为” .xlsx 或 CSV 后再上传".to_string())
@@ -23,31 +31,57 @@ pub fn read(file_name: &str, bytes: &[u8]) -> Result<Table, String> {
 }
 
 fn read_xlsx(bytes: &[u8]) -> Result<Table, String> {
+    limits::check_xlsx(bytes)?;
     let mut workbook: Xlsx<_> =
         Xlsx::new(std::io::Cursor::new(bytes)).map_err(|e| format!("无法读取 Excel 文件：{e}"))?;
-    let range = workbook
-        .worksheet_range_at(0)
-        .ok_or("Excel 文件中没有工作表")?
-        .map_err(|e| format!("无法读取第一个工作表：{e}"))?;
-    let (first_row, _) = range.start().unwrap_or((0, 0));
-    let mut rows = range.rows();
-    let headers: Vec<String> = rows
-        .next()
-        .ok_or("第一个工作表是空的")?
-        .iter()
-        .map(cell_text)
-        .collect();
-    let rows = rows
-        .enumerate()
-        // Spreadsheet line numbers: 1-based, the header is line first_row + 1.
-        .map(|(i, cells)| {
-            (
-                u64::from(first_row) + i as u64 + 2,
-                cells.iter().map(cell_text).collect(),
-            )
-        })
-        .collect();
-    Ok(Table { headers, rows })
+    let sheet = workbook
+        .sheet_names()
+        .first()
+        .cloned()
+        .ok_or("Excel 文件中没有工作表")?;
+    let unreadable = |e: calamine::XlsxError| format!("无法读取第一个工作表：{e}");
+    let mut reader = workbook
+        .worksheet_cells_reader(&sheet)
+        .map_err(unreadable)?;
+    let declared = reader.dimensions();
+    limits::check_position(declared.end.0, declared.end.1)?;
+    // Cells one by one, each placed only after its position passed the limits (calamine's
+    // `Range` would allocate the whole rectangle from the first to the far-most cell).
+    let mut cells: BTreeMap<u32, Vec<(u32, String)>> = BTreeMap::new();
+    let (mut first_column, mut last_column) = (u32::MAX, 0);
+    let mut text_bytes: u64 = 0;
+    while let Some(cell) = reader.next_cell().map_err(unreadable)? {
+        if matches!(cell.get_value(), DataRef::Empty) {
+            continue;
+        }
+        let (row, column) = cell.get_position();
+        limits::check_position(row, column)?;
+        let text = cell_text(&Data::from(cell.get_value().clone()));
+        // Shared strings are copied into each cell that uses them.
+        text_bytes += text.len() as u64;
+        if text_bytes > limits::MAX_UNZIPPED_BYTES {
+            return Err(limits::refusal(format!(
+                "表格文字超过 {} MB",
+                limits::MAX_UNZIPPED_BYTES >> 20
+            )));
+        }
+        first_column = first_column.min(column);
+        last_column = last_column.max(column);
+        cells.entry(row).or_default().push((column, text));
+    }
+    let mut rows = cells.into_iter().map(|(row, row_cells)| {
+        let mut line = vec![String::new(); (last_column - first_column + 1) as usize];
+        for (column, text) in row_cells {
+            line[(column - first_column) as usize] = text;
+        }
+        // Spreadsheet line numbers: 1-based.
+        (u64::from(row) + 1, line)
+    });
+    let (_, headers) = rows.next().ok_or("第一个工作表是空的")?;
+    Ok(Table {
+        headers,
+        rows: rows.collect(),
+    })
 }
 
 /// A cell as the text a person sees: whole numbers without `.0`, dates as `YYYY-MM-DD`.
@@ -80,9 +114,11 @@ fn read_csv(bytes: &[u8]) -> Result<Table, String> {
         .iter()
         .map(str::to_string)
         .collect();
+    limits::check_csv_record(0, headers.len())?;
     let mut rows = Vec::new();
     for record in reader.records() {
         let record = record.map_err(|e| format!("CSV 格式错误：{e}"))?;
+        limits::check_csv_record(rows.len() as u64 + 1, record.len())?;
         let line = record.position().map(|p| p.line()).unwrap_or(0);
         rows.push((line, record.iter().map(str::to_string).collect()));
     }

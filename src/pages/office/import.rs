@@ -1,6 +1,6 @@
 //! 导入名单: upload (a plain multipart form, works before the WASM loads), then the preview.
 
-use crate::api::import::{ImportConfirm, RosterPreview, import_preview};
+use crate::api::import::{ImportConfirm, ImportDiscard, RosterPreview, import_preview};
 use crate::components::{TopBar, beijing_time, failure_view};
 use leptos::prelude::*;
 use leptos_router::hooks::{use_params_map, use_query_map};
@@ -41,9 +41,10 @@ pub fn ImportPreviewPage() -> impl IntoView {
     let params = use_params_map();
     let id = move || params.with(|p| p.get("id").and_then(|v| v.parse::<i64>().ok()).unwrap_or(0));
     let confirm = ServerAction::<ImportConfirm>::new();
+    let discard = ServerAction::<ImportDiscard>::new();
     let preview = Resource::new(
-        move || (id(), confirm.version().get()),
-        |(id, _)| import_preview(id),
+        move || (id(), confirm.version().get(), discard.version().get()),
+        |(id, _, _)| import_preview(id),
     );
     view! {
         <TopBar />
@@ -57,7 +58,7 @@ pub fn ImportPreviewPage() -> impl IntoView {
                     preview
                         .get()
                         .map(|result| match result {
-                            Ok(p) => view! { <PreviewView p confirm /> }.into_any(),
+                            Ok(p) => view! { <PreviewView p confirm discard /> }.into_any(),
                             Err(e) => failure_view(e, "/staff/login", "/student"),
                         })
                 }}
@@ -99,26 +100,27 @@ fn rows_table(testid: &'static str, rows: Vec<crate::api::import::ImportRow>) ->
 }
 
 #[component]
-fn PreviewView(p: RosterPreview, confirm: ServerAction<ImportConfirm>) -> impl IntoView {
+fn PreviewView(
+    p: RosterPreview,
+    confirm: ServerAction<ImportConfirm>,
+    discard: ServerAction<ImportDiscard>,
+) -> impl IntoView {
     let id = p.id;
     let title = format!(
         "{}（上传于 {}）",
         p.file_name,
         beijing_time(&p.uploaded_at, "%m-%d %H:%M")
     );
-    let scope = p
-        .scope
-        .clone()
-        .map(|c| format!("仅导入本学院（{c}）的学生；其他学院的行会被拒绝。"));
-    if let Some(error) = p.error.clone() {
-        return view! {
-            <section class="card">
-                <h2>{title}</h2>
-                <p class="notice error" role="alert" data-testid="file-error">{error}</p>
-            </section>
-        }
-        .into_any();
-    }
+    let scope = p.scope.clone().map(|c| {
+        format!("仅导入上传者所在学院（{c}）的学生；其他学院的行会被拒绝（由学校确认时也是如此）。")
+    });
+    let discard_failed = move || {
+        discard
+            .value()
+            .get()
+            .and_then(Result::err)
+            .map(|e| view! { <p class="notice error" role="alert">{e.to_string()}</p> })
+    };
     let outcome = move || {
         confirm.value().get().map(|r| match r {
             Ok(summary) => {
@@ -142,7 +144,9 @@ fn PreviewView(p: RosterPreview, confirm: ServerAction<ImportConfirm>) -> impl I
         })
         .collect_view();
     let refused = p.refused.clone();
-    let refused_count = refused.len();
+    let refused_count = p.refused_count;
+    let listed = refused.len();
+    let discarded = p.discarded;
     let applied = p.applied.clone();
     let nothing_to_do = p.added_count + p.changed_count == 0;
     view! {
@@ -160,6 +164,12 @@ fn PreviewView(p: RosterPreview, confirm: ServerAction<ImportConfirm>) -> impl I
             </p>
             {match applied {
                 Some(summary) => view! { <p class="notice ok" data-testid="import-done">{format!("已导入：{summary}")}</p> }.into_any(),
+                None if discarded => view! {
+                    <p class="notice" role="status" data-testid="import-discarded">
+                        "这个文件已放弃（或上传超过 24 小时），文件已删除，没有导入。需要时请重新上传。"
+                    </p>
+                }
+                .into_any(),
                 None => view! {
                     {outcome}
                     <button
@@ -170,7 +180,16 @@ fn PreviewView(p: RosterPreview, confirm: ServerAction<ImportConfirm>) -> impl I
                     >
                         {move || if confirm.pending().get() { "正在导入……" } else { "确认导入" }}
                     </button>
-                    <p class="hint">"确认后一次写入全部正确的行；有错误的行不导入，可改正后重新上传（已导入的行会显示为“不变”）。"</p>
+                    " "
+                    <button
+                        type="button"
+                        disabled=move || confirm.pending().get() || discard.pending().get()
+                        on:click=move |_| { discard.dispatch(ImportDiscard { upload_id: id }); }
+                    >
+                        "放弃"
+                    </button>
+                    {discard_failed}
+                    <p class="hint">"确认后一次写入全部正确的行；有错误的行不导入，可改正后重新上传（已导入的行会显示为“不变”）。确认或放弃后，服务器删除上传的文件；未确认的文件 24 小时后删除。"</p>
                 }
                 .into_any(),
             }}
@@ -180,6 +199,8 @@ fn PreviewView(p: RosterPreview, confirm: ServerAction<ImportConfirm>) -> impl I
                 view! {
                     <section class="card">
                         <h2>{format!("有错误的行（{refused_count}）")}</h2>
+                        {(refused_count > listed)
+                            .then(|| view! { <p class="hint">{format!("只列出前 {listed} 行。")}</p> })}
                         <div class="table-wrap">
                             <table data-testid="refused-rows">
                                 <thead>
@@ -230,9 +251,9 @@ fn PreviewView(p: RosterPreview, confirm: ServerAction<ImportConfirm>) -> impl I
         {(!p.warnings.is_empty())
             .then(|| view! {
                 <section class="card">
-                    <h2>{format!("提示（{}）：按原值导入，待学生核验", p.warnings.len())}</h2>
+                    <h2>{format!("提示（{}）：按原值导入，待学生核验", p.warning_count)}</h2>
                     <ul class="hint">
-                        {p.warnings.iter().take(200).map(|w| view! { <li>{w.clone()}</li> }).collect_view()}
+                        {p.warnings.iter().map(|w| view! { <li>{w.clone()}</li> }).collect_view()}
                     </ul>
                 </section>
             })}

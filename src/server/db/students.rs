@@ -1,6 +1,6 @@
 //! 校库 (the school record), the organisation tables, and the roster upsert.
 
-use super::{bind_editable, editable_from_row};
+use super::editable_from_row;
 use crate::domain::form::VerificationInput;
 use sqlx::sqlite::SqliteRow;
 use sqlx::{Row, Sqlite, SqliteConnection, SqlitePool};
@@ -334,22 +334,39 @@ pub async fn college_name_of(
     .await
 }
 
+/// What `upsert_roster` did to one student, with each field it changed as (field, old, new).
+#[derive(Debug)]
+pub struct Upserted {
+    pub upsert: Upsert,
+    pub student_id: i64,
+    pub changes: Vec<(&'static str, String, String)>,
+}
+
 /// Inserts a new student or updates a changed one; leaves an identical one untouched.
 pub async fn upsert_roster(
     conn: &mut SqliteConnection,
     cache: &mut OrgCache,
     s: &RosterStudent,
-) -> Result<Upsert, sqlx::Error> {
+) -> Result<Upserted, sqlx::Error> {
     let college_id = cache.college(conn, &s.college).await?;
     let major_id = cache
         .major(conn, college_id, &s.major, &s.major_code)
         .await?;
     let class_id = cache.class(conn, major_id, &s.class_name).await?;
 
-    let existing = sqlx::query::<Sqlite>("SELECT * FROM students WHERE student_no = $1")
-        .bind(&s.student_no)
-        .fetch_optional(&mut *conn)
-        .await?;
+    let existing = sqlx::query::<Sqlite>(
+        "SELECT s.*, c.name AS college_name, m.name AS major_name,
+                COALESCE(k.name, '') AS class_label
+         FROM students s
+         JOIN colleges c ON c.id = s.college_id
+         JOIN majors m ON m.id = s.major_id
+         LEFT JOIN classes k ON k.id = s.class_id
+         WHERE s.student_no = $1",
+    )
+    .bind(&s.student_no)
+    .fetch_optional(&mut *conn)
+    .await?;
+    let mut changes = Vec::new();
     let sql = match existing {
         None => {
             "INSERT INTO students (student_no, exam_no, name, gender, id_number, education_level,
@@ -358,24 +375,69 @@ pub async fn upsert_roster(
                 political, hardship, mobile, email, qq, home_address, home_phone, postcode,
                 created_at, updated_at)
              VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18,
-                $19, $20, $21, $22, $23, $24, $25, $26, $27, $28, $28)"
+                $19, $20, $21, $22, $23, $24, $25, $26, $27, $28, $28)
+             RETURNING id"
         }
         Some(row) => {
-            let same = row.try_get::<String, _>("exam_no")? == s.exam_no
-                && row.try_get::<String, _>("name")? == s.name
-                && row.try_get::<String, _>("gender")? == s.gender
-                && row.try_get::<String, _>("id_number")? == s.id_number
-                && row.try_get::<String, _>("education_level")? == s.education_level
-                && row.try_get::<i64, _>("college_id")? == college_id
-                && row.try_get::<i64, _>("major_id")? == major_id
-                && row.try_get::<String, _>("major_direction")? == s.major_direction
-                && row.try_get::<Option<i64>, _>("class_id")? == class_id
-                && row.try_get::<String, _>("study_years")? == s.study_years
-                && row.try_get::<String, _>("enrolled_on")? == s.enrolled_on
-                && row.try_get::<String, _>("graduating_on")? == s.graduating_on
-                && editable_from_row(&row)? == s.values;
-            if same {
-                return Ok(Upsert::Unchanged);
+            let texts: [(&'static str, &str); 9] = [
+                ("exam_no", &s.exam_no),
+                ("name", &s.name),
+                ("gender", &s.gender),
+                ("id_number", &s.id_number),
+                ("education_level", &s.education_level),
+                ("major_direction", &s.major_direction),
+                ("study_years", &s.study_years),
+                ("enrolled_on", &s.enrolled_on),
+                ("graduating_on", &s.graduating_on),
+            ];
+            for (field, new) in texts {
+                let old: String = row.try_get(field)?;
+                if old != new {
+                    changes.push((field, old, new.to_string()));
+                }
+            }
+            // The organisation by id (a name is unique only within its parent).
+            let orgs: [(&'static str, bool, &str, &str); 3] = [
+                (
+                    "college",
+                    row.try_get::<i64, _>("college_id")? != college_id,
+                    "college_name",
+                    &s.college,
+                ),
+                (
+                    "major",
+                    row.try_get::<i64, _>("major_id")? != major_id,
+                    "major_name",
+                    &s.major,
+                ),
+                (
+                    "class_name",
+                    row.try_get::<Option<i64>, _>("class_id")? != class_id,
+                    "class_label",
+                    &s.class_name,
+                ),
+            ];
+            for (field, moved, old_column, new) in orgs {
+                if moved {
+                    changes.push((field, row.try_get(old_column)?, new.to_string()));
+                }
+            }
+            let old_values = editable_from_row(&row)?;
+            for column in super::editable_columns() {
+                if old_values.get(column) != s.values.get(column) {
+                    changes.push((
+                        column,
+                        old_values.get(column).to_string(),
+                        s.values.get(column).to_string(),
+                    ));
+                }
+            }
+            if changes.is_empty() {
+                return Ok(Upserted {
+                    upsert: Upsert::Unchanged,
+                    student_id: row.try_get("id")?,
+                    changes,
+                });
             }
             "UPDATE students SET exam_no = $2, name = $3, gender = $4, id_number = $5,
                 education_level = $6, college_id = $7, major_id = $8, major_direction = $9,
@@ -384,12 +446,13 @@ pub async fn upsert_roster(
                 urban_rural = $18, ethnicity = $19, political = $20, hardship = $21, mobile = $22,
                 email = $23, qq = $24, home_address = $25, home_phone = $26, postcode = $27,
                 updated_at = $28, version = version + 1
-             WHERE student_no = $1"
+             WHERE student_no = $1
+             RETURNING id"
         }
     };
     let added = sql.starts_with("INSERT");
     // Both statements take the same parameters in the same order.
-    let query = sqlx::query::<Sqlite>(sql)
+    let mut query = sqlx::query_scalar::<Sqlite, i64>(sql)
         .bind(&s.student_no)
         .bind(&s.exam_no)
         .bind(&s.name)
@@ -403,14 +466,21 @@ pub async fn upsert_roster(
         .bind(&s.study_years)
         .bind(&s.enrolled_on)
         .bind(&s.graduating_on);
-    bind_editable(query, &s.values)
+    for column in super::editable_columns() {
+        query = query.bind(s.values.get(column));
+    }
+    let student_id = query
         .bind(crate::server::now())
-        .execute(&mut *conn)
+        .fetch_one(&mut *conn)
         .await?;
-    Ok(if added {
-        Upsert::Added
-    } else {
-        Upsert::Changed
+    Ok(Upserted {
+        upsert: if added {
+            Upsert::Added
+        } else {
+            Upsert::Changed
+        },
+        student_id,
+        changes,
     })
 }
 
