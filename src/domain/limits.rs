@@ -1,6 +1,9 @@
 //! How long a text input may be, checked before anything is stored (the browser checks the same
 //! numbers through `maxlength` and these functions). Without them one anonymous request could
-//! put a 2 MiB 学号 into the failure counters and the append-only audit log.
+//! put a 2 MiB 学号 into the failure counters and the append-only audit log. The fields of the
+//! forms have their rules beside them, which bound them too: 家庭地址 120 characters
+//! (`contact`), 学籍 fields (`record`), reasons 200 (`review`, removal requests), staff names 30
+//! (`staff`), survey answers 200 (`survey`).
 
 use super::FieldErrors;
 
@@ -44,26 +47,6 @@ pub const EMAIL: Limit = Limit {
     field: "email",
     label: "邮箱",
     max: 100,
-};
-pub const RECOVERY_CODE: Limit = Limit {
-    field: "code",
-    label: "验证码",
-    max: 6,
-};
-pub const NAME: Limit = Limit {
-    field: "name",
-    label: "姓名",
-    max: 50,
-};
-pub const ADDRESS: Limit = Limit {
-    field: "home_address",
-    label: "家庭地址",
-    max: 200,
-};
-pub const REASON: Limit = Limit {
-    field: "reason",
-    label: "原因",
-    max: 500,
 };
 /// A pasted list of 学号 (5,000 of them at most, each with a separator).
 pub const STUDENT_NO_LIST: Limit = Limit {
@@ -126,8 +109,8 @@ mod tests {
             STUDENT_NO.check(&"1".repeat(21)),
             Err("学号不能超过20个字符".to_string())
         );
-        // Characters, not bytes: 50 Chinese characters are a valid name.
-        assert_eq!(NAME.check(&"张".repeat(50)), Ok(()));
+        // Characters, not bytes: 100 Chinese characters fit an e-mail's 100.
+        assert_eq!(EMAIL.check(&"张".repeat(100)), Ok(()));
         let errors = check_all(&[(STUDENT_NO, "2019010001"), (PASSWORD, &"x".repeat(129))]);
         assert_eq!(errors.len(), 1);
         assert_eq!(errors.get("password"), Some("密码不能超过128个字符"));
