@@ -118,6 +118,7 @@ pub fn router(state: AppState) -> Router {
             state.clone(),
             same_origin_writes,
         ))
+        .layer(axum::middleware::from_fn(never_cached))
         .layer(header_layer(header::X_CONTENT_TYPE_OPTIONS, "nosniff"))
         .layer(header_layer(header::REFERRER_POLICY, "same-origin"))
         .layer(header_layer(header::X_FRAME_OPTIONS, "DENY"))
@@ -218,6 +219,32 @@ fn our_origin(request: &axum::extract::Request, config: &Config) -> (String, Str
         .and_then(|h| split_host_port(&h, default_port))
         .unwrap_or_default();
     (scheme, host.0, host.1)
+}
+
+/// Pages, server-function answers and downloads hold personal data: `Cache-Control: no-store`,
+/// whatever a server function called while a page rendered set (the division picker's
+/// `public, max-age=86400` used to land on `/student`). Public data keeps its caching on its own
+/// URL: the division list (`/api/divisions`, `/divisions.json`), the worker and the static files.
+async fn never_cached(
+    request: axum::extract::Request,
+    next: axum::middleware::Next,
+) -> axum::response::Response {
+    let path = request.uri().path().to_string();
+    let mut response = next.run(request).await;
+    let html = response
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|t| t.starts_with("text/html"));
+    let private = html
+        || (path.starts_with("/api/") && path != "/api/divisions")
+        || path.starts_with("/staff/");
+    if private {
+        response
+            .headers_mut()
+            .insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    }
+    response
 }
 
 fn header_layer(name: HeaderName, value: &'static str) -> SetResponseHeaderLayer<HeaderValue> {
