@@ -852,3 +852,51 @@ async fn refusals_carry_their_http_status_and_still_decode() {
     assert_eq!(status(anonymous.get("/staff/export.xlsx").await), 401);
     assert_eq!(status(student.get("/staff/export.xlsx").await), 403);
 }
+
+#[tokio::test]
+async fn the_login_ends_with_the_browser_unless_the_student_keeps_it() {
+    let app = TestApp::spawn().await;
+    let set_cookie = |response: &reqwest::Response| {
+        response
+            .headers()
+            .get_all("set-cookie")
+            .iter()
+            .filter_map(|v| v.to_str().ok())
+            .find(|v| v.starts_with("sy_session="))
+            .map(str::to_string)
+            .expect("a session cookie")
+    };
+    let password = default_password(STUDENT);
+    let plain = app
+        .client()
+        .call_raw("login", &[("student_no", STUDENT), ("password", &password)])
+        .await;
+    assert!(plain.status().is_success());
+    let cookie = set_cookie(&plain);
+    assert!(
+        !cookie.contains("Max-Age"),
+        "a browser-session cookie: {cookie}"
+    );
+    let kept = app
+        .client()
+        .call_raw(
+            "login",
+            &[
+                ("student_no", STUDENT),
+                ("password", &password),
+                ("keep_signed_in", "on"),
+            ],
+        )
+        .await;
+    assert!(kept.status().is_success());
+    let cookie = set_cookie(&kept);
+    assert!(cookie.contains("Max-Age=43200"), "{cookie}");
+    let staff = app
+        .client()
+        .call_raw(
+            "staff_login",
+            &[("username", "math"), ("password", common::STAFF_PASSWORD)],
+        )
+        .await;
+    assert!(!set_cookie(&staff).contains("Max-Age"));
+}

@@ -63,9 +63,15 @@ pub async fn current_account() -> Result<Option<Account>, AppError> {
 }
 
 /// Student login: 学号 + password (default: the last six characters of the 身份证号).
+/// `keep_signed_in` (the checkbox 在本设备上保持登录, `on`): the login outlives the browser.
 #[server(prefix = "/api", endpoint = "login")]
-pub async fn login(student_no: String, password: String) -> Result<(), AppError> {
-    let must_change = crate::server::auth::login_student(&student_no, &password).await?;
+pub async fn login(
+    student_no: String,
+    password: String,
+    #[server(default)] keep_signed_in: Option<String>,
+) -> Result<(), AppError> {
+    let keep = matches!(keep_signed_in.as_deref(), Some("on" | "true"));
+    let must_change = crate::server::auth::login_student(&student_no, &password, keep).await?;
     leptos_axum::redirect(if must_change { "/account" } else { "/student" });
     Ok(())
 }

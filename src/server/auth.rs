@@ -109,15 +109,18 @@ fn set_cookie(value: String) {
     }
 }
 
-fn session_cookie(config: &super::Config, token: &str, max_age_secs: i64) -> String {
+/// The session cookie; without `max_age_secs` it lives until the browser closes (on a shared
+/// computer the next person does not find the last one logged in).
+fn session_cookie(config: &super::Config, token: &str, max_age_secs: Option<i64>) -> String {
     let secure = if config.secure_cookies {
         "; Secure"
     } else {
         ""
     };
-    format!(
-        "{SESSION_COOKIE}={token}; Path=/; HttpOnly; SameSite=Lax; Max-Age={max_age_secs}{secure}"
-    )
+    let max_age = max_age_secs
+        .map(|secs| format!("; Max-Age={secs}"))
+        .unwrap_or_default();
+    format!("{SESSION_COOKIE}={token}; Path=/; HttpOnly; SameSite=Lax{max_age}{secure}")
 }
 
 #[derive(Clone, Debug)]
@@ -302,8 +305,9 @@ pub fn current_session_hash() -> Option<String> {
 }
 
 /// Ends the caller's current session (if any) and starts a new one for `owner`:
-/// the session id always changes at login.
-async fn start_session(state: &AppState, owner: SessionOwner) -> Result<(), AppError> {
+/// the session id always changes at login. `keep`: the cookie outlives the browser (在本设备上
+/// 保持登录), up to the session's absolute lifetime.
+async fn start_session(state: &AppState, owner: SessionOwner, keep: bool) -> Result<(), AppError> {
     if let Some(old) = request_parts().as_ref().and_then(session_token) {
         accounts::delete_session(&state.pool, &token_hash(&old)).await?;
     }
@@ -312,7 +316,11 @@ async fn start_session(state: &AppState, owner: SessionOwner) -> Result<(), AppE
     let max_age = chrono::Duration::hours(state.config.session_max_hours);
     let expires = (chrono::Utc::now() + max_age).to_rfc3339_opts(chrono::SecondsFormat::Secs, true);
     accounts::create_session(&state.pool, &token_hash(&token), owner, &expires).await?;
-    set_cookie(session_cookie(&state.config, &token, max_age.num_seconds()));
+    set_cookie(session_cookie(
+        &state.config,
+        &token,
+        keep.then(|| max_age.num_seconds()),
+    ));
     Ok(())
 }
 
@@ -344,6 +352,8 @@ struct LoginTarget {
     stored_hash: Option<String>,
     default_password: Option<String>,
     must_change_password: bool,
+    /// 在本设备上保持登录 was ticked.
+    keep_signed_in: bool,
 }
 
 /// The lock message: who to ask depends on the kind of account.
@@ -414,7 +424,7 @@ async fn attempt_login(
                 AccountKind::Student => SessionOwner::Student(id),
                 AccountKind::Staff => SessionOwner::Staff(id),
             };
-            start_session(state, owner).await?;
+            start_session(state, owner, target.keep_signed_in).await?;
             log("login", None).await?;
             Ok(target.must_change_password)
         }
@@ -453,7 +463,12 @@ async fn attempt_login(
 }
 
 /// Student login; `Ok(true)` when the student must change the password before going on.
-pub async fn login_student(student_no: &str, password: &str) -> Result<bool, AppError> {
+/// `keep_signed_in`: the cookie outlives the browser (the student ticked 在本设备上保持登录).
+pub async fn login_student(
+    student_no: &str,
+    password: &str,
+    keep_signed_in: bool,
+) -> Result<bool, AppError> {
     let state = AppState::current()?;
     let student_no = student_no.trim();
     require_present("student_no", student_no, "请输入学号")?;
@@ -474,11 +489,12 @@ pub async fn login_student(student_no: &str, password: &str) -> Result<bool, App
                 .map(|id| id.default_password())
         }),
         must_change_password: account.as_ref().is_some_and(|a| a.must_change_password),
+        keep_signed_in,
     };
     attempt_login(&state, target, password).await
 }
 
-/// Staff login; `Ok(true)` when the password must be changed first.
+/// Staff login (the cookie always ends with the browser); `Ok(true)` when the password must be changed first.
 pub async fn login_staff(username: &str, password: &str) -> Result<bool, AppError> {
     let state = AppState::current()?;
     let username = username.trim();
@@ -493,6 +509,7 @@ pub async fn login_staff(username: &str, password: &str) -> Result<bool, AppErro
         stored_hash: account.as_ref().map(|a| a.password_hash.clone()),
         default_password: None,
         must_change_password: account.as_ref().is_some_and(|a| a.must_change_password),
+        keep_signed_in: false,
     };
     attempt_login(&state, target, password).await
 }
@@ -516,7 +533,7 @@ pub async fn logout() -> Result<(), AppError> {
     if let Some(token) = request_parts().as_ref().and_then(session_token) {
         accounts::delete_session(&state.pool, &token_hash(&token)).await?;
     }
-    set_cookie(session_cookie(&state.config, "", 0));
+    set_cookie(session_cookie(&state.config, "", Some(0)));
     Ok(())
 }
 

@@ -69,6 +69,13 @@ fn StudentLoginForm() -> impl IntoView {
                 <input id="password" name="password" type="password" autocomplete="current-password" required maxlength=crate::domain::limits::PASSWORD.max />
                 <small class="hint">"初始密码为身份证号后六位（x 大小写均可）"</small>
             </div>
+            <div class="field">
+                <label class="check">
+                    <input type="checkbox" name="keep_signed_in" value="on" />
+                    "在本设备上保持登录"
+                </label>
+                <small class="hint">"公用电脑请不要勾选：不勾选时，关闭浏览器即退出登录。"</small>
+            </div>
             {move || error().map(|e| view! { <p class="error" role="alert">{e}</p> })}
             <button type="submit" class="primary" disabled=move || login.pending().get()>
                 "登录"
