@@ -1,6 +1,7 @@
 //! Server functions, one file per area. Each checks who calls and parses its input again.
 
 pub mod account;
+pub mod account_office;
 pub mod auth;
 pub mod campaign;
 pub mod cohort;

@@ -109,9 +109,12 @@ pub async fn security_log_csv(State(state): State<AppState>, request: Request) -
         Ok(s) => s,
         Err(response) => return response,
     };
-    let query = crate::api::account::LogQuery::parse(parts.uri.query().unwrap_or(""));
+    let query = crate::api::account_office::LogQuery::parse(parts.uri.query().unwrap_or(""));
     let filter =
-        crate::api::account::ssr::filter_of(&crate::api::account::LogQuery { page: 0, ..query });
+        crate::api::account_office::ssr::filter_of(&crate::api::account_office::LogQuery {
+            page: 0,
+            ..query
+        });
     let rows = match security::security_log(&state.pool, &filter, Some(100_000)).await {
         Ok((rows, _)) => rows,
         Err(e) => {

@@ -212,13 +212,15 @@ pub struct Brakes {
     pub addresses: Vec<(String, i64, String)>,
 }
 
-pub async fn current_brakes(state: &AppState) -> Result<Brakes, AppError> {
+/// The slowed accounts of `college_id`'s students (`None`: every account).
+pub async fn current_brakes(state: &AppState, college_id: Option<i64>) -> Result<Brakes, AppError> {
     let now = Utc::now();
     Ok(Brakes {
         accounts: security::busy_accounts(
             &state.pool,
             &stamp(now - Duration::minutes(ACCOUNT_WINDOW_MINUTES)),
             ACCOUNT_FREE_FAILURES,
+            college_id,
         )
         .await?,
         addresses: security::busy_addresses(

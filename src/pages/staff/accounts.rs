@@ -1,6 +1,6 @@
 //! 账号管理: locked accounts (unlock) and password resets, for a college's staff or 学校.
 
-use crate::api::account::{
+use crate::api::account_office::{
     AccountOffice, ResetPasswords, UnlockStaff, UnlockStudents, load_account_office,
     split_student_nos,
 };
@@ -354,8 +354,8 @@ fn confirm(message: &str) -> bool {
 /// The account-wide slowdown and the per-address limit as they stand (see `server::throttle`).
 #[component]
 fn Brakes(
-    slowed: Vec<crate::api::account::SlowedAccount>,
-    limited: Vec<crate::api::account::LimitedAddress>,
+    slowed: Vec<crate::api::account_office::SlowedAccount>,
+    limited: Vec<crate::api::account_office::LimitedAddress>,
     is_school: bool,
 ) -> impl IntoView {
     let accounts = slowed

@@ -1,6 +1,6 @@
 //! 安全日志 (学校 only): logins, lockouts, unlocks, resets, password changes, refusals.
 
-use crate::api::account::{LogQuery, SecurityLog, browse_security_log};
+use crate::api::account_office::{LogQuery, SecurityLog, browse_security_log};
 use crate::components::{TopBar, beijing_time, failure_view, query_of};
 use leptos::prelude::*;
 use leptos_router::components::Form;

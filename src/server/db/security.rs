@@ -638,19 +638,24 @@ pub async fn locked_addresses(
     .await
 }
 
-/// Accounts with at least `min` password failures since `since` (the slowed-down ones).
+/// Accounts with at least `min` password failures since `since` (the slowed-down ones); with
+/// `college_id`, only that college's students.
 pub async fn busy_accounts(
     pool: &SqlitePool,
     since: &str,
     min: i64,
+    college_id: Option<i64>,
 ) -> Result<Vec<(String, String, i64, String)>, sqlx::Error> {
     sqlx::query_as::<Sqlite, (String, String, i64, String)>(
         "SELECT kind, login, COUNT(*), MAX(at) FROM auth_failures
          WHERE secret = 'password' AND at >= $1
+           AND ($3 IS NULL OR (kind = 'student'
+                AND login IN (SELECT student_no FROM students WHERE college_id = $3)))
          GROUP BY kind, login HAVING COUNT(*) >= $2 ORDER BY MAX(at) DESC LIMIT 200",
     )
     .bind(since)
     .bind(min)
+    .bind(college_id)
     .fetch_all(pool)
     .await
 }
